@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, isAuthError } from '@gatehouse/core';
+import { migrateCommand } from './commands/migrate.js';
+import { serveCommand } from './commands/serve.js';
+import { consoleOutput, describeError, type Output } from './output.js';
+
+const USAGE = `Usage: gatehouse <command> [options]
+
+Commands:
+  serve      Run the Gatehouse server (migrates the database first)
+  migrate    Apply pending database migrations and exit
+
+Options:
+  --debug    Print stack traces on errors
+  -h, --help Show this help
+
+Configuration comes from the environment (PORT, DATABASE_URL, REDIS_URL,
+GATEHOUSE_SECRET, GATEHOUSE_*) and an optional GATEHOUSE_CONFIG file;
+see docs/configuration.md.`;
+
+/** Returns the process exit code: 0 ok, 1 failure, 2 usage or configuration error. */
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  out: Output = consoleOutput,
+): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { help: { type: 'boolean', short: 'h' }, debug: { type: 'boolean' } },
+    });
+  } catch (error) {
+    out.error(`${describeError(error, false)}\n\n${USAGE}`);
+    return 2;
+  }
+  const [command, ...rest] = parsed.positionals;
+  if (parsed.values.help || !command) {
+    (command || parsed.values.help ? out.info : out.error)(USAGE);
+    return parsed.values.help ? 0 : 2;
+  }
+  if (rest.length > 0) {
+    out.error(`Unexpected argument: ${rest[0]}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    switch (command) {
+      case 'serve':
+        await serveCommand(env);
+        return 0;
+      case 'migrate':
+        await migrateCommand(env, out);
+        return 0;
+      default:
+        out.error(`Unknown command: ${command}\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || (isAuthError(error) && error.code === 'config_invalid')) {
+      out.error(error.message);
+      return 2;
+    }
+    out.error(`gatehouse ${command}: ${describeError(error, Boolean(parsed.values.debug))}`);
+    if (!isAuthError(error) && !parsed.values.debug) out.error('(run with --debug for details)');
+    return 1;
+  }
+}

@@ -1,0 +1,72 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanEnv, freePort, runCli, startGatehouse } from './helpers/process.js';
+
+describe('gatehouse serve on embedded defaults', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gh-e2e-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('serves health, readiness, JWKS, OpenAPI and metrics; keeps its key across restarts; stops cleanly', async () => {
+    const env = cleanEnv({ PORT: String(await freePort()), GATEHOUSE_DATA_DIR: dataDir });
+    const first = await startGatehouse(env);
+    const ready = await fetch(`${first.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', checks: { database: { status: 'ok' } } });
+    const jwks = (await (await fetch(`${first.url}/.well-known/jwks.json`)).json()) as {
+      keys: { kid: string }[];
+    };
+    expect(jwks.keys.length).toBeGreaterThanOrEqual(1);
+    expect((await fetch(`${first.url}/docs/json`)).status).toBe(200);
+    expect(await (await fetch(`${first.url}/metrics`)).text()).toMatch(/gatehouse_http_requests_total/);
+    expect(first.output()).toMatch(/development master secret/);
+
+    // The embedded database is held: a second process says so instead of corrupting or hanging.
+    const migrate = await runCli(['migrate'], env);
+    expect(migrate.code).toBe(1);
+    expect(migrate.stderr).toMatch(/in use by process \d+/);
+
+    expect(await first.stop()).toBe(0);
+    expect(first.output()).toMatch(/SIGTERM received/);
+    expect(existsSync(join(dataDir, 'gatehouse.lock'))).toBe(false);
+
+    const second = await startGatehouse(env);
+    const again = (await (await fetch(`${second.url}/.well-known/jwks.json`)).json()) as {
+      keys: { kid: string }[];
+    };
+    expect(again.keys[0]?.kid).toBe(jwks.keys[0]?.kid);
+    expect(await second.stop()).toBe(0);
+
+    const migrated = await runCli(['migrate'], env);
+    expect(migrated.stdout).toMatch(/Migrations applied/);
+    expect(migrated.code).toBe(0);
+  });
+
+  it('refuses bad configuration with a message naming the variable, before opening anything', async () => {
+    const result = await runCli(['serve'], cleanEnv({ PORT: 'eighty', GATEHOUSE_DATA_DIR: dataDir }));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/PORT/);
+    const unknown = await runCli(
+      ['serve'],
+      cleanEnv({ GATEHOUSE_TOKEN_TTL: '5', GATEHOUSE_DATA_DIR: dataDir }),
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/GATEHOUSE_TOKEN_TTL/);
+  });
+
+  it('refuses to start in production without GATEHOUSE_SECRET', async () => {
+    const result = await runCli(
+      ['serve'],
+      cleanEnv({ NODE_ENV: 'production', PORT: String(await freePort()), GATEHOUSE_DATA_DIR: dataDir }),
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stderr + result.stdout).toMatch(/GATEHOUSE_SECRET is required/);
+  });
+
+  it('prints usage for unknown commands', async () => {
+    const result = await runCli(['fly'], cleanEnv({}));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Unknown command: fly[\s\S]*Usage: gatehouse/);
+  });
+});

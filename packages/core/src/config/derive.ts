@@ -1,0 +1,86 @@
+/**
+ * The last step of the config schema: rules that span several keys, then the
+ * defaults that depend on other settings. This is the only place those
+ * derived defaults are computed; everything downstream reads the result.
+ */
+import type * as z from 'zod';
+
+import { passwordLength } from './checks.js';
+import type { ConfigBeforeDerivation } from './schema.js';
+
+type Ctx = z.core.$RefinementCtx<ConfigBeforeDerivation>;
+
+function report(ctx: Ctx, path: (string | number)[], message: string, input: unknown): void {
+  ctx.issues.push({ code: 'custom', path, message, input });
+}
+
+function checkCrossKeyRules(c: ConfigBeforeDerivation, ctx: Ctx): void {
+  // `secret` being required in production or with databaseUrl is enforced where it
+  // is used (crypto/master-secret.ts), together with the development fallback.
+  if (c.passwords.minLength > c.passwords.maxLength) {
+    report(
+      ctx,
+      ['passwords', 'minLength'],
+      `expected at most passwords.maxLength (${c.passwords.maxLength})`,
+      c.passwords.minLength,
+    );
+  }
+  const { memoryKiB, parallelism } = c.passwords.argon2;
+  if (memoryKiB < 8 * parallelism) {
+    report(
+      ctx,
+      ['passwords', 'argon2', 'memoryKiB'],
+      `expected at least 8 KiB per lane (8 × parallelism = ${8 * parallelism})`,
+      memoryKiB,
+    );
+  }
+  if (c.storage.redisUrl !== undefined && c.storage.redisClusterNodes.length > 0) {
+    report(
+      ctx,
+      ['storage', 'redisClusterNodes'],
+      'expected either storage.redisUrl or storage.redisClusterNodes, not both',
+      c.storage.redisClusterNodes,
+    );
+  }
+  if (c.server.authBodyLimitBytes > c.server.bodyLimitBytes) {
+    report(
+      ctx,
+      ['server', 'authBodyLimitBytes'],
+      `expected at most server.bodyLimitBytes (${c.server.bodyLimitBytes})`,
+      c.server.authBodyLimitBytes,
+    );
+  }
+  // (Skipped when the policy itself is contradictory: that is reported above.)
+  if (c.bootstrapAdmin !== undefined && c.passwords.minLength <= c.passwords.maxLength) {
+    const length = passwordLength(c.bootstrapAdmin.password);
+    const { minLength, maxLength } = c.passwords;
+    if (length < minLength || length > maxLength) {
+      report(
+        ctx,
+        ['bootstrapAdmin', 'password'],
+        `expected ${minLength} to ${maxLength} characters (the password policy)`,
+        c.bootstrapAdmin.password,
+      );
+    }
+  }
+}
+
+const stripTrailingSlashes = (url: string): string => url.replace(/\/+$/, '');
+
+/** Cross-key checks, then derived defaults. Used as the schema's final transform. */
+export function resolveDerivedDefaults(c: ConfigBeforeDerivation, ctx: Ctx) {
+  checkCrossKeyRules(c, ctx);
+  // Loopback unless in production, where a container must listen on all interfaces.
+  const host = c.server.host ?? (c.environment === 'production' ? '0.0.0.0' : '127.0.0.1');
+  // One spelling of the base URL (no trailing slash) so `iss` and links compare exactly.
+  const publicUrl = stripTrailingSlashes(c.server.publicUrl ?? `http://localhost:${c.server.port}`);
+  // Tokens are issued by the public URL unless told otherwise.
+  const issuer = c.tokens.issuer ?? publicUrl;
+  // A retired key must outlive every token it signed.
+  const keyRotationGraceSeconds = c.tokens.keyRotationGraceSeconds ?? c.tokens.accessTokenTtlSeconds;
+  return {
+    ...c,
+    server: { ...c.server, host, publicUrl },
+    tokens: { ...c.tokens, issuer, keyRotationGraceSeconds },
+  };
+}

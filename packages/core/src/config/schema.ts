@@ -1,0 +1,243 @@
+/**
+ * The one Gatehouse configuration schema. Every setting and every default lives
+ * here, with what it is and why the default; nowhere else may repeat a default
+ * with `??` or `||`. Objects are strict: an unknown key is an error, so a typo
+ * never silently falls back to a default.
+ *
+ * Defaults that depend on other settings (listen host, public URL, issuer,
+ * key-rotation grace) are left unset here and resolved in one place,
+ * `resolveDerivedDefaults` (derive.ts), which this schema ends with.
+ */
+import * as z from 'zod';
+
+import {
+  hasScheme,
+  isBase64Secret,
+  isDomain,
+  isHostPort,
+  isHttpBaseUrl,
+  isIpOrCidr,
+  isOriginOrWildcard,
+} from './checks.js';
+import { resolveDerivedDefaults } from './derive.js';
+
+export const PRESET_NAMES = ['default', 'highSecurity', 'highThroughput'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** An integer in [min, max]; error messages are derived from these bounds. */
+const int = (min: number, max: number = Number.MAX_SAFE_INTEGER) => z.int().min(min).max(max);
+/** A string passing `test`; `expected` is what error messages say the key takes. */
+const checked = (test: (value: string) => boolean, expected: string) =>
+  z
+    .string()
+    .refine(test, { error: `expected ${expected}` })
+    .meta({ expected });
+const nonEmpty = z.string().min(1);
+
+const serverSchema = z.strictObject({
+  // Listen address. Resolved: 127.0.0.1 in development/test (never exposed by
+  // accident), 0.0.0.0 in production (containers must be reachable).
+  host: nonEmpty.optional(),
+  // Listen port; 3000 is the conventional Node development port.
+  port: int(1, 65535).default(3000),
+  // Public base URL (links, callbacks, token `iss`, WebAuthn origin). Resolved:
+  // http://localhost:<port>, which only suits development; lint wants https in production.
+  publicUrl: checked(isHttpBaseUrl, 'an http(s) URL without credentials, query or fragment').optional(),
+  // Peers whose x-forwarded-for is believed. None by default: trusting a
+  // header you did not set lets any client pick its own IP and dodge rate limits.
+  trustedProxies: z
+    .array(checked(isIpOrCidr, 'an IP address, a CIDR block, or loopback/linklocal/uniquelocal'))
+    .default([]),
+  // Exact origins allowed by CORS. Empty = CORS off (same-origin only), the
+  // safe default; '*' is accepted but linted.
+  corsOrigins: z
+    .array(checked(isOriginOrWildcard, "an origin like https://app.example.com (no path), or '*'"))
+    .default([]),
+  // Largest accepted request body outside auth routes: 1 MiB (API.md).
+  bodyLimitBytes: int(1).default(1_048_576),
+  // Largest body for /auth/* and /users/*: 64 KiB (API.md), rejected before
+  // any parsing or hashing so huge passwords cannot burn CPU.
+  authBodyLimitBytes: int(1).default(65_536),
+  // How long shutdown waits for in-flight requests; 10 s fits under the 30 s
+  // grace period Kubernetes and most orchestrators give before SIGKILL.
+  shutdownGraceMs: int(0).default(10_000),
+  // Log verbosity (pino levels). 'info' logs requests without bodies.
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // How long /health/ready waits for each backend before reporting it down;
+  // 2 s is below typical load-balancer probe timeouts.
+  readinessTimeoutMs: int(1).default(2_000),
+});
+
+const storageSchema = z.strictObject({
+  // Embedded data (PGlite database, generated development secret).
+  dataDir: nonEmpty.default('./.gatehouse'),
+  // PostgreSQL; unset = embedded PGlite in dataDir (no setup on a laptop).
+  databaseUrl: checked(hasScheme('postgres', 'postgresql'), 'a postgres:// or postgresql:// URL').optional(),
+  // Redis for hot state and jobs; unset = state in the database (SQL store).
+  redisUrl: checked(hasScheme('redis', 'rediss'), 'a redis:// or rediss:// URL').optional(),
+  // Redis Cluster seed nodes (host:port); use instead of redisUrl, not with it.
+  redisClusterNodes: z.array(checked(isHostPort, 'host:port (or [ipv6]:port)')).default([]),
+  // How often expired state is swept from SQL stores (Redis expires keys
+  // itself); a minute keeps tables small without measurable load.
+  stateSweepIntervalMs: int(1_000).default(60_000),
+});
+
+const tokensSchema = z.strictObject({
+  // Access-token signature algorithm. EdDSA (Ed25519): small, fast, no
+  // nonce pitfalls. HS256 needs the verifier to hold the signing secret, so it
+  // is an explicit insecure choice that lint always warns about.
+  algorithm: z.enum(['EdDSA', 'ES256', 'RS256', 'HS256']).default('EdDSA'),
+  // Access-token lifetime: 15 min (API.md) bounds how long a stolen token or a
+  // `jwt`-mode check of a revoked session can be used.
+  accessTokenTtlSeconds: int(1, DAY).default(15 * MINUTE),
+  // `aud` claim of access tokens.
+  audience: nonEmpty.default('gatehouse'),
+  // `iss` claim. Resolved: the public URL, as OIDC-style verifiers expect.
+  issuer: nonEmpty.optional(),
+  // Clock skew tolerated on exp/iat/nbf: 5 s covers NTP-synced hosts; capped
+  // at 2 min so expiry stays meaningful.
+  clockLeewaySeconds: int(0, 120).default(5),
+  // How long a retired signing key stays in the JWKS. Resolved: the access
+  // token TTL, so every token it signed can still be verified until it expires.
+  keyRotationGraceSeconds: int(0).optional(),
+  // How often each instance reloads signing keys; API.md promises every
+  // instance sees a rotation within 30 s, hence the cap.
+  keyRefreshIntervalSeconds: int(1, 30).default(15),
+});
+
+const passwordsSchema = z.strictObject({
+  // Argon2id cost. 19 MiB, t=2, p=1 is OWASP's recommended baseline
+  // (Password Storage Cheat Sheet); see lint.ts for the equivalence table.
+  argon2: z
+    .strictObject({
+      memoryKiB: int(8, 4_194_304).default(19_456),
+      iterations: int(1, 64).default(2),
+      parallelism: int(1, 64).default(1),
+    })
+    .prefault({}),
+  // Minimum length in code points: 8 is NIST 800-63B's floor for passwords
+  // used with a second factor (15 when the password is the only factor).
+  minLength: int(1, 1024).default(8),
+  // Maximum length: 256 (API.md) is generous for passphrases yet bounds work.
+  maxLength: int(1, 4096).default(256),
+  // Reject passwords from the offline common-password list (NIST requires it).
+  rejectCommon: z.boolean().default(true),
+  // Have I Been Pwned range (k-anonymity) check. Off by default: it needs
+  // outbound network access, which self-hosted installs must opt into.
+  breachCheck: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      apiUrl: checked(hasScheme('https', 'http'), 'an http(s) URL').default('https://api.pwnedpasswords.com'),
+      // Give up (and accept the password) after 2 s rather than block sign-ups on a slow API.
+      timeoutMs: int(1, 30_000).default(2_000),
+    })
+    .prefault({}),
+});
+
+const sessionsSchema = z.strictObject({
+  // How access tokens are checked: 'strict' asks the state store on every
+  // request, so logout and revocation take effect at once (the safe default);
+  // 'hybrid' caches revocation state briefly; 'jwt' checks only the signature.
+  validationMode: z.enum(['jwt', 'hybrid', 'strict']).default('strict'),
+  // A session unused this long ends: 30 days (API.md), like most consumer apps.
+  idleTimeoutSeconds: int(1).default(30 * DAY),
+  // A session ends this long after sign-in whatever its use: 90 days (API.md).
+  absoluteLifetimeSeconds: int(1).default(90 * DAY),
+  // A replayed, already rotated refresh token within this window is treated as
+  // a race between tabs (409), not theft: 10 s (API.md).
+  refreshConflictWindowSeconds: int(0, 60).default(10),
+  // How long 'hybrid' mode may trust cached revocation state: at most 5 s (API.md).
+  hybridCacheSeconds: int(0, 5).default(5),
+  // Most concurrent sessions per user / per tenant; null = unlimited.
+  maxPerUser: int(1).nullable().default(null),
+  maxPerTenant: int(1).nullable().default(null),
+  // Bind refresh tokens to the device fingerprint: 'detect' records and
+  // audits a mismatch, 'enforce' rejects it. Off: IPs change on mobile networks.
+  deviceBinding: z.enum(['off', 'detect', 'enforce']).default('off'),
+});
+
+const rateLimitsSchema = z.strictObject({
+  // Master switch. Disabling it leaves passwords open to online guessing; lint warns.
+  enabled: z.boolean().default(true),
+  // Login throttles per API.md: 10 failures per (identifier, IP) and 100 per
+  // IP in 15 min; 100 consecutive failures lock the identifier for 15 min
+  // (NIST 800-63B's ceiling).
+  login: z
+    .strictObject({
+      perIdentifierAndIp: int(1).default(10),
+      perIp: int(1).default(100),
+      windowSeconds: int(1).default(15 * MINUTE),
+      lockoutThreshold: int(1).default(100),
+      lockoutSeconds: int(1).default(15 * MINUTE),
+    })
+    .prefault({}),
+  // Sign-ups per IP: 20 an hour stops scripted account creation, not offices.
+  register: z.strictObject({ perIp: int(1).default(20), windowSeconds: int(1).default(HOUR) }).prefault({}),
+  // Refreshes per session: 60 a minute is far above any honest client.
+  refresh: z
+    .strictObject({ perSession: int(1).default(60), windowSeconds: int(1).default(MINUTE) })
+    .prefault({}),
+});
+
+const accountsSchema = z.strictObject({
+  // Email must be verified before login (API.md): stops squatting on others' addresses.
+  requireVerifiedEmail: z.boolean().default(true),
+  // Register/forgot/resend answer the same for known and unknown emails.
+  enumerationProtection: z.boolean().default(true),
+  // Public sign-up on; turn off for invite-only installs.
+  signupEnabled: z.boolean().default(true),
+  // When non-empty, only these email domains may sign up.
+  signupAllowedDomains: z.array(checked(isDomain, 'a lower-case domain like example.com')).default([]),
+});
+
+const tenancySchema = z.strictObject({
+  // Multi-tenancy switch (x-tenant-id header); off = one implicit tenant.
+  multiTenant: z.boolean().default(false),
+  // Tenants created at start (slugs).
+  tenants: z
+    .array(
+      checked(
+        (value) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(value),
+        'a slug: lower-case letters, digits and "-", starting with a letter or digit, at most 63 characters',
+      ),
+    )
+    .default([]),
+});
+
+const baseSchema = z.strictObject({
+  // Preset applied under the explicit settings (presets.ts).
+  preset: z.enum(PRESET_NAMES).default('default'),
+  // Deployment environment: drives the listen host and production checks.
+  environment: z.enum(['development', 'production', 'test']).default('development'),
+  // Master secret encrypting signing keys and TOTP secrets. Required in
+  // production and with databaseUrl (instances must share it); embedded
+  // development generates one into dataDir.
+  secret: checked(
+    isBase64Secret,
+    'base64 of at least 32 random bytes (e.g. `openssl rand -base64 32`)',
+  ).optional(),
+  server: serverSchema.prefault({}),
+  storage: storageSchema.prefault({}),
+  tokens: tokensSchema.prefault({}),
+  passwords: passwordsSchema.prefault({}),
+  sessions: sessionsSchema.prefault({}),
+  rateLimits: rateLimitsSchema.prefault({}),
+  accounts: accountsSchema.prefault({}),
+  tenancy: tenancySchema.prefault({}),
+  // First (system) admin, created once at start if absent.
+  bootstrapAdmin: z.strictObject({ email: z.email(), password: nonEmpty }).optional(),
+});
+
+/** The configuration as validated, before derived defaults are resolved. */
+export type ConfigBeforeDerivation = z.output<typeof baseSchema>;
+
+export const gatehouseConfigSchema = baseSchema.transform(resolveDerivedDefaults);
+
+/** A complete, validated configuration (what `createConfig` returns). */
+export type GatehouseConfig = z.output<typeof gatehouseConfigSchema>;
+/** What callers may pass: every key with a default is optional, at any depth. */
+export type GatehouseConfigInput = z.input<typeof gatehouseConfigSchema>;

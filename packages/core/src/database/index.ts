@@ -1,0 +1,7 @@
+export * from './types.js';
+export * from './schema.js';
+export { openDatabase, type OpenDatabaseOptions } from './open.js';
+export { openPgliteDatabase } from './open-pglite.js';
+export { openPostgresDatabase, redactUrl } from './open-postgres.js';
+export { isDatabaseUnavailable, guardDatabaseCall } from './unavailable.js';
+export { lockDataDirectory } from './pglite-lock.js';

@@ -1,0 +1,47 @@
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import { schema } from './schema.js';
+import { migrationsFolder } from './migrations.js';
+import { lockDataDirectory } from './pglite-lock.js';
+import { guardDatabaseCall } from './unavailable.js';
+import type { Database, SqlClient } from './types.js';
+
+export interface PgliteOptions {
+  /** Data directory; the database lives in `<dataDir>/pglite`. Omit for an in-memory database (tests). */
+  dataDir?: string;
+}
+
+export async function openPgliteDatabase(options: PgliteOptions = {}): Promise<Database> {
+  const dir = options.dataDir ? resolve(options.dataDir) : undefined;
+  const lock = dir ? lockDataDirectory(dir) : undefined;
+  let client: PGlite;
+  try {
+    client = dir ? await PGlite.create(join(dir, 'pglite')) : await PGlite.create();
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  const db = drizzle({ client, schema });
+  const sql: SqlClient = {
+    query: (text, params) => guardDatabaseCall(() => client.query(text, params)) as never,
+  };
+  let closed = false;
+  return {
+    kind: 'pglite',
+    location: dir ? join(dir, 'pglite') : 'memory',
+    db,
+    sql,
+    migrate: () => migrate(db, { migrationsFolder }),
+    ping: async () => {
+      await sql.query('select 1');
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await client.close();
+      lock?.release();
+    },
+  };
+}

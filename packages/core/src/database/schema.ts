@@ -1,0 +1,134 @@
+/**
+ * The Database port's one schema (PostgreSQL and PGlite alike). Migrations in
+ * `packages/core/drizzle/` are generated from this file with `npm run db:generate`.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+/** Tenants are slugs. With tenancy off everything lives in the `default` tenant. */
+export const tenants = pgTable('tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    /** As the user typed it (trimmed), for display. */
+    email: text('email').notNull(),
+    /** Trimmed, NFC, lower-cased: the uniqueness key within a tenant. */
+    emailNormalized: text('email_normalized').notNull(),
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true, mode: 'date' }),
+    name: text('name'),
+    locale: text('locale'),
+    /** 'active' | 'disabled' */
+    status: text('status').notNull().default('active'),
+    roles: text('roles')
+      .array()
+      .notNull()
+      .default(sql`ARRAY['user']::text[]`),
+    /** Versions copied into tokens; every change of roles, permissions or account state bumps one. */
+    roleVersion: integer('role_version').notNull().default(1),
+    permissionVersion: integer('permission_version').notNull().default(1),
+    accountVersion: integer('account_version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('users_tenant_email_unique').on(t.tenantId, t.emailNormalized),
+    index('users_tenant_created_idx').on(t.tenantId, t.createdAt),
+  ],
+);
+
+/** Secrets a user signs in with: a password hash now; later TOTP, backup codes, SMS numbers. */
+export const credentials = pgTable(
+  'credentials',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** 'password' | 'totp' | 'backup_codes' | 'sms' */
+    type: text('type').notNull(),
+    /** A hash (Argon2id PHC string) or an AES-256-GCM sealed secret; never plain text. */
+    secret: text('secret').notNull(),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('credentials_user_idx').on(t.userId, t.type)],
+);
+
+/**
+ * JWT signing keys. Each key is pinned to one algorithm. The private key is sealed
+ * with AES-256-GCM under the master secret. At most one `current` and one `next` key.
+ */
+export const signingKeys = pgTable(
+  'signing_keys',
+  {
+    kid: text('kid').primaryKey(),
+    alg: text('alg').notNull(),
+    /** 'next' | 'current' | 'retired' */
+    status: text('status').notNull(),
+    publicJwk: jsonb('public_jwk').$type<Record<string, unknown> | null>(),
+    privateKeySealed: text('private_key_sealed').notNull(),
+    createdAt: createdAt(),
+    activatedAt: timestamp('activated_at', { withTimezone: true, mode: 'date' }),
+    retiredAt: timestamp('retired_at', { withTimezone: true, mode: 'date' }),
+    /** A retired key is published and accepted until then. */
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('signing_keys_one_current')
+      .on(t.status)
+      .where(sql`status = 'current'`),
+    uniqueIndex('signing_keys_one_next')
+      .on(t.status)
+      .where(sql`status = 'next'`),
+  ],
+);
+
+/**
+ * The SQL StateStore's tables (used when no Redis is configured). Expiry times are
+ * epoch milliseconds from the injected clock; a sweeper deletes expired rows.
+ */
+export const stateEntries = pgTable(
+  'state_entries',
+  {
+    key: text('key').primaryKey(),
+    value: text('value').notNull(),
+    expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('state_entries_expires_idx').on(t.expiresAt)],
+);
+
+export const stateIndex = pgTable(
+  'state_index',
+  {
+    indexKey: text('index_key').notNull(),
+    member: text('member').notNull(),
+    expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.indexKey, t.member] }), index('state_index_expires_idx').on(t.expiresAt)],
+);
+
+export const schema = { tenants, users, credentials, signingKeys, stateEntries, stateIndex };

@@ -1,0 +1,45 @@
+/**
+ * Every error the engine raises on purpose carries a stable `code`. Only the
+ * server maps codes to HTTP statuses (in one table); the engine never knows them.
+ * Expected negatives (a bad token, a wrong password) are values, not exceptions;
+ * AuthError is for what a caller must stop on.
+ */
+export type AuthErrorCode =
+  | 'validation_error'
+  | 'unauthorized'
+  | 'invalid_token'
+  | 'invalid_credentials'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'config_invalid'
+  | 'database_locked'
+  | 'internal_error';
+
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  constructor(
+    readonly code: AuthErrorCode,
+    message: string,
+    readonly details?: Readonly<Record<string, unknown>>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A required backend (database, state store) could not answer: callers fail closed. */
+export class BackendUnavailableError extends AuthError {
+  constructor(
+    readonly backend: 'database' | 'stateStore',
+    cause?: unknown,
+  ) {
+    super('unavailable', `The ${backend} is unavailable`, { backend }, { cause });
+  }
+}
+
+export const isAuthError = (error: unknown): error is AuthError => error instanceof AuthError;

@@ -1,0 +1,11 @@
+export * from './config/index.js';
+export * from './errors/auth-error.js';
+export * from './util/clock.js';
+export * from './util/random.js';
+export * from './database/index.js';
+export * from './state/index.js';
+export * from './keys/index.js';
+export { SecretBox } from './crypto/secret-box.js';
+export { resolveMasterSecret, decodeMasterSecret, type MasterSecret } from './crypto/master-secret.js';
+export { ensureTenants, DEFAULT_TENANT } from './tenants/ensure-tenants.js';
+export { openGatehouse, type Gatehouse, type OpenGatehouseOptions, type Notice } from './gatehouse.js';

@@ -1,0 +1,14 @@
+import { tenants } from '../database/schema.js';
+import type { GatehouseDb } from '../database/types.js';
+
+/** With tenancy off every record lives in this tenant. */
+export const DEFAULT_TENANT = 'default';
+
+/** Creates the default tenant and the configured ones (idempotent; safe for instances starting together). */
+export async function ensureTenants(db: GatehouseDb, slugs: readonly string[]): Promise<void> {
+  const ids = [...new Set([DEFAULT_TENANT, ...slugs])];
+  await db
+    .insert(tenants)
+    .values(ids.map((id) => ({ id, name: id })))
+    .onConflictDoNothing();
+}

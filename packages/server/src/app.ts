@@ -1,0 +1,56 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Gatehouse } from '@gatehouse/core';
+import { registerCors } from './plugins/cors.js';
+import { registerErrorHandling } from './plugins/error-handler.js';
+import { acceptJsonOnly } from './plugins/json-only.js';
+import { registerMetrics } from './plugins/metrics.js';
+import { registerOpenApi } from './plugins/openapi.js';
+import { generateRequestId, registerRequestIdHeader } from './plugins/request-id.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { createProxyTrust, warnAboutUntrustedForwarding } from './plugins/trusted-proxies.js';
+import { healthRoutes } from './routes/health.js';
+import { jwksRoutes } from './routes/jwks.js';
+
+export interface BuildAppOptions {
+  /** A pino logger; the default is silent (embedding apps and tests). */
+  logger?: FastifyBaseLogger;
+}
+
+/**
+ * The Fastify app around an opened engine. It is returned before `ready()`, so
+ * callers (and tests) may register more routes first.
+ */
+export async function buildApp(
+  gatehouse: Gatehouse,
+  options: BuildAppOptions = {},
+): Promise<FastifyInstance> {
+  const { server } = gatehouse.config;
+  const trustsProxy = createProxyTrust(server.trustedProxies);
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    genReqId: generateRequestId,
+    requestIdHeader: false,
+    requestIdLogLabel: 'requestId',
+    bodyLimit: server.bodyLimitBytes,
+    trustProxy: (address: string) => trustsProxy(address),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    disableRequestLogging: false,
+  }) as unknown as FastifyInstance;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  acceptJsonOnly(app);
+  registerRequestIdHeader(app);
+  registerErrorHandling(app);
+  warnAboutUntrustedForwarding(app, trustsProxy);
+  await registerSecurityHeaders(app);
+  await registerCors(app, server.corsOrigins);
+  await registerOpenApi(app, server.publicUrl);
+  registerMetrics(app);
+
+  await app.register(async (scope) => healthRoutes(scope, gatehouse));
+  await app.register(async (scope) => jwksRoutes(scope, gatehouse));
+  return app;
+}

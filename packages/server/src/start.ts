@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { openGatehouse, type Gatehouse } from '@gatehouse/core';
+import { buildApp } from './app.js';
+import { loadServerConfig } from './config/load.js';
+import { loggerOptions } from './logging.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  gatehouse: Gatehouse;
+  /** The address it listens on, e.g. http://127.0.0.1:3000. */
+  address: string;
+  logger: Logger;
+  /** Stop accepting, let in-flight requests finish, close the backends. */
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Install SIGTERM/SIGINT handlers that shut down gracefully (the CLI does). */
+  handleSignals?: boolean;
+  logger?: Logger;
+}
+
+/** Reads the environment, opens the engine, listens; fails with a clear message on bad config. */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const { config, warnings } = await loadServerConfig(options.env ?? process.env);
+  const logger = options.logger ?? pino(loggerOptions(config));
+  for (const warning of warnings) logger.warn({ key: warning.key }, `config: ${warning.message}`);
+
+  const gatehouse = await openGatehouse(config);
+  for (const notice of gatehouse.notices) logger[notice.level](notice.message);
+
+  let app: FastifyInstance;
+  let address: string;
+  try {
+    app = await buildApp(gatehouse, { logger });
+    address = await app.listen({ host: config.server.host, port: config.server.port });
+  } catch (error) {
+    await gatehouse.close();
+    throw error;
+  }
+  logger.info(
+    { database: gatehouse.database.location, stateStore: gatehouse.stateStore.kind },
+    `Gatehouse listening on ${address} (public URL ${config.server.publicUrl})`,
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await gatehouse.close();
+    })());
+
+  if (options.handleSignals) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.info(`${signal} received: draining requests and closing backends`);
+      const force = setTimeout(() => {
+        logger.error(`Shutdown took longer than ${config.server.shutdownGraceMs} ms; exiting`);
+        process.exit(1);
+      }, config.server.shutdownGraceMs);
+      force.unref();
+      close().then(
+        () => {
+          logger.info('Gatehouse stopped');
+          logger.flush?.();
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'Shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  return { app, gatehouse, address, logger, close };
+}

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestServer, type TestServer } from './helpers/test-gatehouse.js';
+
+describe('operations endpoints', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await createTestServer();
+    await server.app.ready();
+  });
+  afterAll(() => server.close());
+
+  it('GET /health answers without touching backends', async () => {
+    const response = await server.app.inject('/health');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('GET /health/ready reports each backend', async () => {
+    const response = await server.app.inject('/health/ready');
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.status).toBe('ok');
+    for (const check of ['database', 'stateStore', 'keys']) {
+      expect(body.checks[check]).toMatchObject({ status: 'ok' });
+      expect(typeof body.checks[check].latencyMs).toBe('number');
+    }
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+
+  it('GET /.well-known/jwks.json publishes the current and next public keys', async () => {
+    const response = await server.app.inject('/.well-known/jwks.json');
+    expect(response.statusCode).toBe(200);
+    const { keys } = response.json();
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatchObject({
+      kid: server.gatehouse.keyring.current().kid,
+      alg: 'EdDSA',
+      use: 'sig',
+      kty: 'OKP',
+    });
+    for (const key of keys) expect(key).not.toHaveProperty('d');
+  });
+
+  it('GET /docs/json is an OpenAPI 3.1 document listing the routes', async () => {
+    const response = await server.app.inject('/docs/json');
+    expect(response.statusCode).toBe(200);
+    const document = response.json();
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/health', '/health/ready', '/.well-known/jwks.json']),
+    );
+    expect(document.paths['/health/ready'].get.responses).toHaveProperty('503');
+  });
+
+  it('GET /docs serves the UI with a CSP that lets only its own assets load', async () => {
+    const response = await server.app.inject('/docs/');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+    expect(response.headers['content-security-policy']).toMatch(/script-src 'self'/);
+  });
+
+  it('GET /metrics exposes default and HTTP metrics labelled by route pattern', async () => {
+    await server.app.inject('/health');
+    await server.app.inject('/no/such/path/secret-looking-token');
+    const response = await server.app.inject('/metrics');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/text\/plain/);
+    expect(response.body).toMatch(/gatehouse_process_cpu_user_seconds_total/);
+    expect(response.body).toMatch(
+      /gatehouse_http_requests_total\{method="GET",route="\/health",status_code="200"\} \d+/,
+    );
+    expect(response.body).toMatch(/route="unmatched",status_code="404"/);
+    expect(response.body).not.toMatch(/secret-looking-token/);
+  });
+});
