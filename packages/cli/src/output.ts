@@ -9,7 +9,13 @@ export const consoleOutput: Output = {
   error: (line) => process.stderr.write(`${line}\n`),
 };
 
+/** The error and its causes (e.g. "The stateStore is unavailable: connect ECONNREFUSED 127.0.0.1:6379"). */
 export function describeError(error: unknown, debug: boolean): string {
   if (!(error instanceof Error)) return String(error);
-  return debug && error.stack ? error.stack : error.message;
+  if (debug && error.stack) return error.stack;
+  const causes: string[] = [error.message];
+  for (let cause = error.cause; cause instanceof Error && causes.length < 4; cause = cause.cause) {
+    if (cause.message) causes.push(cause.message);
+  }
+  return causes.join(': ');
 }

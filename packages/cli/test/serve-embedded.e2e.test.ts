@@ -64,6 +64,19 @@ describe('gatehouse serve on embedded defaults', () => {
     expect(result.stderr + result.stdout).toMatch(/GATEHOUSE_SECRET is required/);
   });
 
+  it('names the unreachable Redis (without its password) and releases the embedded database', async () => {
+    const env = cleanEnv({
+      PORT: String(await freePort()),
+      GATEHOUSE_DATA_DIR: dataDir,
+      REDIS_URL: 'redis://:hunter2@127.0.0.1:1',
+    });
+    const result = await runCli(['serve'], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/could not connect to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1/);
+    expect(result.stderr).not.toContain('hunter2');
+    expect(existsSync(join(dataDir, 'gatehouse.lock'))).toBe(false);
+  });
+
   it('prints usage for unknown commands', async () => {
     const result = await runCli(['fly'], cleanEnv({}));
     expect(result.code).toBe(2);

@@ -3,6 +3,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Gatehouse } from '@gatehouse/core';
 import { registerCors } from './plugins/cors.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
+import { closeConnectionsWhileDraining } from './plugins/graceful-close.js';
 import { acceptJsonOnly } from './plugins/json-only.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
@@ -31,18 +32,17 @@ export async function buildApp(
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     genReqId: generateRequestId,
     requestIdHeader: false,
-    requestIdLogLabel: 'requestId',
     bodyLimit: server.bodyLimitBytes,
     trustProxy: (address: string) => trustsProxy(address),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    disableRequestLogging: false,
   }) as unknown as FastifyInstance;
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   acceptJsonOnly(app);
   registerRequestIdHeader(app);
+  closeConnectionsWhileDraining(app);
   registerErrorHandling(app);
   warnAboutUntrustedForwarding(app, trustsProxy);
   await registerSecurityHeaders(app);

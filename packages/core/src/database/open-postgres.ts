@@ -5,6 +5,7 @@ import { schema } from './schema.js';
 import { MIGRATION_LOCK_ID, migrationsFolder } from './migrations.js';
 import { guardDatabaseCall } from './unavailable.js';
 import type { Database, SqlClient } from './types.js';
+import { redactUrl } from '../util/redact-url.js';
 
 export interface PostgresOptions {
   url: string;
@@ -49,15 +50,5 @@ async function migrateWithLock(url: string): Promise<void> {
   } finally {
     await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
     await client.end();
-  }
-}
-
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<invalid url>';
   }
 }

@@ -40,7 +40,7 @@ export class Keyring {
     const now = new Date(this.clock.now());
     if (!this.currentKey) {
       if (await repository.insertIfVacant(await generateSigningKey(algorithm), 'current', now)) {
-        notices.push({ level: 'info', message: `Created a ${algorithm} signing key` });
+        notices.push({ level: 'info', message: `Created a signing key (${algorithm})` });
       }
     }
     const next = this.byStatus('next');

@@ -8,6 +8,7 @@ import {
   type RedisConnectionOptions,
 } from './redis-client.js';
 import type { ScriptName } from './redis-scripts.js';
+import { redactUrl } from '../util/redact-url.js';
 import { assertIndexFor, assertStep, assertTtl } from './validate.js';
 import type {
   CompareAndSwapResult,
@@ -57,7 +58,14 @@ export class RedisStateStore implements StateStore {
       await connecting;
     } catch (error) {
       client.disconnect();
-      throw new BackendUnavailableError('stateStore', error);
+      // Say where: "Connection is closed" alone does not tell an operator what to fix.
+      const where = options.clusterNodes?.length
+        ? `Redis Cluster ${options.clusterNodes.join(',')}`
+        : `Redis at ${redactUrl(options.redisUrl ?? '')}`;
+      throw new BackendUnavailableError(
+        'stateStore',
+        new Error(`could not connect to ${where}`, { cause: error }),
+      );
     }
     return store;
   }
