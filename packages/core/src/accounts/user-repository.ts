@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { credentials, users } from '../database/schema.js';
+import type { GatehouseDb } from '../database/types.js';
+import { normalizeEmail } from './email.js';
+
+export type UserRow = typeof users.$inferSelect;
+export type UserStatus = 'active' | 'disabled';
+
+export interface NewUser {
+  tenant: string;
+  email: string;
+  name?: string | null;
+  roles?: string[];
+  emailVerified?: boolean;
+  passwordHash?: string;
+}
+
+/** Thrown value-like when the normalised email already exists in the tenant. */
+export class EmailTakenError extends Error {
+  override readonly name = 'EmailTakenError';
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Users and their password credential. Every change of roles, permissions or
+ * account state bumps the matching version, which tokens carry (rv/pv/av).
+ */
+export class UserRepository {
+  constructor(private readonly db: GatehouseDb) {}
+
+  /** Creates the user and (optionally) the password credential in one transaction. */
+  async create(input: NewUser, now = new Date()): Promise<UserRow> {
+    const id = randomUUID();
+    try {
+      return await this.db.transaction(async (tx) => {
+        const [user] = await tx
+          .insert(users)
+          .values({
+            id,
+            tenantId: input.tenant,
+            email: input.email.trim(),
+            emailNormalized: normalizeEmail(input.email),
+            emailVerifiedAt: input.emailVerified ? now : null,
+            name: input.name ?? null,
+            roles: input.roles ?? ['user'],
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        if (input.passwordHash) {
+          await tx
+            .insert(credentials)
+            .values({ id: randomUUID(), userId: id, type: 'password', secret: input.passwordHash });
+        }
+        return user as UserRow;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new EmailTakenError('email_taken');
+      throw error;
+    }
+  }
+
+  async findByEmail(tenant: string, email: string): Promise<UserRow | undefined> {
+    const [user] = await this.db
+      .select()
+      .from(users)
+      .where(and(eq(users.tenantId, tenant), eq(users.emailNormalized, normalizeEmail(email))));
+    return user;
+  }
+
+  async findById(tenant: string, id: string): Promise<UserRow | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [user] = await this.db
+      .select()
+      .from(users)
+      .where(and(eq(users.tenantId, tenant), eq(users.id, id)));
+    return user;
+  }
+
+  /** The user's password hash, or undefined for accounts without a password. */
+  async passwordHash(userId: string): Promise<string | undefined> {
+    const [row] = await this.db
+      .select({ secret: credentials.secret })
+      .from(credentials)
+      .where(and(eq(credentials.userId, userId), eq(credentials.type, 'password')));
+    return row?.secret;
+  }
+
+  async setPasswordHash(userId: string, hash: string): Promise<void> {
+    const updated = await this.db
+      .update(credentials)
+      .set({ secret: hash, updatedAt: new Date() })
+      .where(and(eq(credentials.userId, userId), eq(credentials.type, 'password')))
+      .returning({ id: credentials.id });
+    if (updated.length === 0) {
+      await this.db.insert(credentials).values({ id: randomUUID(), userId, type: 'password', secret: hash });
+    }
+  }
+
+  /** Replaces the roles and bumps the role version (stale tokens then fail strict validation). */
+  async setRoles(tenant: string, id: string, roles: string[]): Promise<UserRow | undefined> {
+    const [user] = await this.db
+      .update(users)
+      .set({ roles: [...new Set(roles)], roleVersion: sql`${users.roleVersion} + 1`, updatedAt: new Date() })
+      .where(and(eq(users.tenantId, tenant), eq(users.id, id)))
+      .returning();
+    return user;
+  }
+
+  /** Enables or disables the account and bumps the account version. */
+  async setStatus(tenant: string, id: string, status: UserStatus): Promise<UserRow | undefined> {
+    const [user] = await this.db
+      .update(users)
+      .set({ status, accountVersion: sql`${users.accountVersion} + 1`, updatedAt: new Date() })
+      .where(and(eq(users.tenantId, tenant), eq(users.id, id)))
+      .returning();
+    return user;
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if ((current as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
+  }
+  return false;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string): boolean => UUID.test(value);

@@ -1,0 +1,79 @@
+import type { AuditEvent, AuditSink } from './types.js';
+import type { Clock } from '../util/clock.js';
+import { systemClock } from '../util/clock.js';
+
+export interface AuditDispatcherOptions {
+  sink: AuditSink;
+  clock?: Clock;
+  /** Events buffered at most; beyond it the oldest are dropped and counted (a flood must not exhaust memory). */
+  maxQueue?: number;
+  /** Called when the sink fails or events are dropped (for logs/metrics). */
+  onError?: (error: unknown, dropped: number) => void;
+}
+
+export type AuditInput = Omit<AuditEvent, 'at'>;
+
+/**
+ * Emitting never waits for the sink: flows call `emit()` and go on; events are
+ * written in batches on the next tick. `flush()` waits until everything queued is written.
+ */
+export class AuditDispatcher {
+  private queue: AuditEvent[] = [];
+  private writing: Promise<void> | undefined;
+  private readonly clock: Clock;
+  private readonly maxQueue: number;
+  dropped = 0;
+
+  constructor(private readonly options: AuditDispatcherOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.maxQueue = options.maxQueue ?? 10_000;
+  }
+
+  emit(event: AuditInput): void {
+    if (this.queue.length >= this.maxQueue) {
+      this.queue.shift();
+      this.dropped++;
+      this.options.onError?.(new Error('audit queue full'), 1);
+    }
+    this.queue.push({ ...event, at: new Date(this.clock.now()).toISOString() });
+    this.writing ??= this.drain();
+  }
+
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async drain(): Promise<void> {
+    await Promise.resolve(); // batch what the current tick emits
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        try {
+          await this.options.sink.write(batch);
+        } catch (error) {
+          this.options.onError?.(error, batch.length);
+        }
+      }
+    } finally {
+      this.writing = undefined;
+    }
+  }
+}
+
+/** JSON lines through a logger-like function (the default sink). */
+export function logAuditSink(log: (event: AuditEvent) => void): AuditSink {
+  return {
+    async write(events) {
+      for (const event of events) log(event);
+    },
+  };
+}
+
+/** Keeps events in memory (tests, and the `issues` of an embedding app that wants them). */
+export class MemoryAuditSink implements AuditSink {
+  readonly events: AuditEvent[] = [];
+  async write(events: readonly AuditEvent[]): Promise<void> {
+    this.events.push(...events);
+  }
+}
