@@ -9,3 +9,31 @@ export { SecretBox } from './crypto/secret-box.js';
 export { resolveMasterSecret, decodeMasterSecret, type MasterSecret } from './crypto/master-secret.js';
 export { ensureTenants, DEFAULT_TENANT } from './tenants/ensure-tenants.js';
 export { openGatehouse, type Gatehouse, type OpenGatehouseOptions, type Notice } from './gatehouse.js';
+export * from './accounts/index.js';
+export { toPublicUser, type PublicUser } from './accounts/public-user.js';
+export * from './audit/index.js';
+export * from './limits/index.js';
+export {
+  PasswordHasher,
+  PasswordTooLongError,
+  checkPasswordPolicy,
+  createBreachChecker,
+  isCommonPassword,
+  normalizePassword,
+  passwordLength,
+  type VerifyResult as PasswordVerifyResult,
+  type PasswordPolicyResult,
+  type BreachChecker,
+} from './password/index.js';
+export * from './tokens/index.js';
+export * from './sessions/index.js';
+export {
+  createRequestContext,
+  MAX_USER_AGENT_LENGTH,
+  type RequestContext,
+} from './context/request-context.js';
+export { TenantDirectory, TENANT_SLUG } from './tenants/tenant-directory.js';
+export type { TokenPair, Outcome, Failure } from './signin/types.js';
+export type { RegisterInput, RegisterResult } from './signin/register.js';
+export type { PasswordLoginInput } from './signin/login-with-password.js';
+export { AuthEngine, type AuthEngineOptions } from './auth-engine.js';

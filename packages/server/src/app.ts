@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Gatehouse } from '@gatehouse/core';
+import type { AuthEngine } from '@gatehouse/core';
 import { registerCors } from './plugins/cors.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
 import { closeConnectionsWhileDraining } from './plugins/graceful-close.js';
@@ -10,7 +10,13 @@ import { registerOpenApi } from './plugins/openapi.js';
 import { generateRequestId, registerRequestIdHeader } from './plugins/request-id.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { createProxyTrust, warnAboutUntrustedForwarding } from './plugins/trusted-proxies.js';
+import { registerApiArea } from './plugins/api-area.js';
+import { registerRequestContext } from './plugins/request-context.js';
+import { adminRoutes } from './routes/admin/admin.js';
+import { credentialRoutes } from './routes/auth/credentials.js';
+import { tokenRoutes } from './routes/auth/tokens.js';
 import { healthRoutes } from './routes/health.js';
+import { sessionRoutes } from './routes/sessions/sessions.js';
 import { jwksRoutes } from './routes/jwks.js';
 
 export interface BuildAppOptions {
@@ -22,11 +28,9 @@ export interface BuildAppOptions {
  * The Fastify app around an opened engine. It is returned before `ready()`, so
  * callers (and tests) may register more routes first.
  */
-export async function buildApp(
-  gatehouse: Gatehouse,
-  options: BuildAppOptions = {},
-): Promise<FastifyInstance> {
-  const { server } = gatehouse.config;
+export async function buildApp(engine: AuthEngine, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const { gatehouse } = engine;
+  const { server, tenancy } = gatehouse.config;
   const trustsProxy = createProxyTrust(server.trustedProxies);
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
@@ -50,7 +54,28 @@ export async function buildApp(
   await registerOpenApi(app, server.publicUrl);
   registerMetrics(app);
 
+  app.decorateRequest('auth', null);
+  registerRequestContext(app, engine.tenants, tenancy.multiTenant);
+
   await app.register(async (scope) => healthRoutes(scope, gatehouse));
   await app.register(async (scope) => jwksRoutes(scope, gatehouse));
+  const auth = { bodyLimit: server.authBodyLimitBytes, noStore: true };
+  await registerApiArea(
+    app,
+    '/api/v1/auth',
+    async (scope) => {
+      await credentialRoutes(scope, engine);
+      await tokenRoutes(scope, engine);
+    },
+    auth,
+  );
+  await registerApiArea(app, '/api/v1/sessions', (scope) => sessionRoutes(scope, engine), {
+    bodyLimit: server.bodyLimitBytes,
+    noStore: true,
+  });
+  await registerApiArea(app, '/api/v1/admin', (scope) => adminRoutes(scope, engine), {
+    bodyLimit: server.bodyLimitBytes,
+    noStore: true,
+  });
   return app;
 }

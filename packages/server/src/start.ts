@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { openGatehouse, type Gatehouse } from '@gatehouse/core';
+import { AuthEngine, openGatehouse, type Gatehouse } from '@gatehouse/core';
 import { buildApp } from './app.js';
 import { loadServerConfig } from './config/load.js';
 import { loggerOptions } from './logging.js';
@@ -31,10 +31,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const gatehouse = await openGatehouse(config);
   for (const notice of gatehouse.notices) logger[notice.level](notice.message);
 
+  const engine = new AuthEngine(gatehouse, { log: (event) => logger.info({ audit: event }, event.type) });
   let app: FastifyInstance;
   let address: string;
   try {
-    app = await buildApp(gatehouse, { logger });
+    await engine.start();
+    app = await buildApp(engine, { logger });
     address = await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     await gatehouse.close();
@@ -49,6 +51,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const close = () =>
     (closing ??= (async () => {
       await app.close();
+      await engine.close();
       await gatehouse.close();
     })());
 

@@ -29,7 +29,7 @@ const SECRETS = {
 };
 
 async function leakyRoutes(app: FastifyInstance) {
-  app.post('/login', async (request) => {
+  app.post('/leaky-login', async (request) => {
     request.log.info({ body: request.body }, 'a careless handler logging the body');
     throw new Error('handler failed');
   });
@@ -52,7 +52,7 @@ describe('logs never contain secrets', () => {
     });
     const failed = await server.app.inject({
       method: 'POST',
-      url: '/api/v1/auth/login',
+      url: '/api/v1/auth/leaky-login',
       headers: { authorization: `Bearer ${SECRETS.bearer}` },
       payload: { email: 'a@example.com', password: SECRETS.password, refreshToken: SECRETS.refreshToken },
     });

@@ -6,3 +6,4 @@ export { RedisStateStore, type RedisStateStoreOptions } from './redis.js';
 export type { RedisConnectionOptions } from './redis-client.js';
 export { openStateStore, type OpenStateStoreOptions } from './open.js';
 export { hashTag } from './validate.js';
+export { countStateStoreCalls, type CountingStateStore, type CountedOperation } from './counting.js';

@@ -1,13 +1,15 @@
 import { BackendUnavailableError } from '../errors/auth-error.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { assertIndexFor, assertStep, assertTtl } from './validate.js';
+import { assertHeadSwap, assertIndexFor, assertStep, assertTtl, swapHead } from './validate.js';
 import type {
+  CompareAndSwapHeadResult,
   CompareAndSwapResult,
   CounterState,
   IncrementOptions,
   IndexOption,
   SetOptions,
   StateStore,
+  SwapHeadOptions,
 } from './types.js';
 
 export interface MemoryStateStoreOptions {
@@ -82,6 +84,22 @@ export class MemoryStateStore implements StateStore {
     if (current !== expected) return { swapped: false, current };
     this.write(key, next, ttlMs, options.index);
     return { swapped: true };
+  }
+
+  async compareAndSwapHead(
+    key: string,
+    expectedHeadPrefix: string,
+    nextHead: string,
+    options: SwapHeadOptions,
+  ): Promise<CompareAndSwapHeadResult> {
+    const ttlMs = assertTtl(options.ttlMs);
+    assertIndexFor(key, options.index);
+    assertHeadSwap(expectedHeadPrefix, nextHead, options.history);
+    const current = this.live(key)?.value ?? null;
+    const value = current === null ? null : swapHead(current, expectedHeadPrefix, nextHead, options.history);
+    if (value === null) return { swapped: false, current };
+    this.write(key, value, ttlMs, options.index);
+    return { swapped: true, value };
   }
 
   async increment(key: string, options: IncrementOptions): Promise<CounterState> {

@@ -72,6 +72,39 @@ return {1}`,
   },
 
   /**
+   * KEYS: key [, index]. ARGV: head prefix, next head, ttl, history entry ('' = none), history
+   * max. The head is the text before the first newline (plain find, no patterns); the body
+   * from that newline on is kept byte for byte. Returns {1, new value} on a swap; {0, current}
+   * or {0} (key gone) otherwise. Must agree with `swapHead` in validate.ts.
+   */
+  ghCompareAndSwapHead: {
+    lua: `${RECORD}
+local current = redis.call('GET', KEYS[1])
+if not current then return {0} end
+local nl = string.find(current, '\\n', 1, true)
+local head = nl and string.sub(current, 1, nl - 1) or current
+local prefix = ARGV[1]
+if string.sub(head, 1, #prefix) ~= prefix then return {0, current} end
+local list = ''
+if ARGV[4] ~= '' then
+  local items, max = {ARGV[4]}, tonumber(ARGV[5])
+  local old = string.match(head, ' ([^ ]*)$') or ''
+  if old ~= '-' then
+    for item in string.gmatch(old, '[^,]+') do
+      if #items >= max then break end
+      items[#items + 1] = item
+    end
+  end
+  list = ' ' .. table.concat(items, ',')
+end
+local value = ARGV[2] .. list .. (nl and string.sub(current, nl) or '')
+local ttl = tonumber(ARGV[3])
+redis.call('SET', KEYS[1], value, 'PX', ttl)
+if KEYS[2] then record(ttl) end
+return {1, value}`,
+  },
+
+  /**
    * KEYS: key. ARGV: by, ttl. Fixed window: only a key without a TTL (i.e. just created by
    * INCRBY) gets one, so later increments never extend the window. Returns {value, pttl}.
    */

@@ -9,14 +9,16 @@ import {
 } from './redis-client.js';
 import type { ScriptName } from './redis-scripts.js';
 import { redactUrl } from '../util/redact-url.js';
-import { assertIndexFor, assertStep, assertTtl } from './validate.js';
+import { assertHeadSwap, assertIndexFor, assertStep, assertTtl } from './validate.js';
 import type {
+  CompareAndSwapHeadResult,
   CompareAndSwapResult,
   CounterState,
   IncrementOptions,
   IndexOption,
   SetOptions,
   StateStore,
+  SwapHeadOptions,
 } from './types.js';
 
 export interface RedisStateStoreOptions extends RedisConnectionOptions {
@@ -118,6 +120,23 @@ export class RedisStateStore implements StateStore {
       string?,
     ];
     return swapped === 1 ? { swapped: true } : { swapped: false, current: current ?? null };
+  }
+
+  async compareAndSwapHead(
+    key: string,
+    expectedHeadPrefix: string,
+    nextHead: string,
+    options: SwapHeadOptions,
+  ): Promise<CompareAndSwapHeadResult> {
+    const ttlMs = assertTtl(options.ttlMs);
+    assertIndexFor(key, options.index);
+    assertHeadSwap(expectedHeadPrefix, nextHead, options.history);
+    const keys = options.index ? [key, options.index] : [key];
+    const { history } = options;
+    const args = [expectedHeadPrefix, nextHead, ttlMs, history?.entry ?? '', history?.max ?? 1];
+    const [swapped, value] = (await this.script('ghCompareAndSwapHead', keys, args)) as [0 | 1, string?];
+    if (swapped === 1) return { swapped: true, value: value ?? '' };
+    return { swapped: false, current: value ?? null };
   }
 
   async increment(key: string, options: IncrementOptions): Promise<CounterState> {

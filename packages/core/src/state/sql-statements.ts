@@ -59,6 +59,34 @@ export const COMPARE_AND_SWAP = `WITH swapped AS (${SWAP}) SELECT count(*)::int 
 export const COMPARE_AND_SWAP_INDEXED = `WITH swapped AS (${SWAP}), ${record('swapped', '$4::bigint')}
   SELECT count(*)::int AS n FROM swapped`;
 
+/**
+ * compareAndSwapHead in one statement. $1 key, $2 head prefix, $3 next head, $4 expires_at,
+ * $5 now, $6 index (null: none), $7 history entry (null: none), $8 history max.
+ *
+ * `cur` locks the row (SELECT … FOR UPDATE). Under READ COMMITTED a concurrent loser waits
+ * for the winner's lock and then gets the winner's committed version, so the prefix test
+ * below fails and `current` is the winner's value — what a plain UPDATE's snapshot could not
+ * give in the same statement. `swapped` joins `cur`, so it runs after the lock is held.
+ * The head is the text before the first newline; `chr(10)` avoids escaping issues.
+ */
+export const COMPARE_AND_SWAP_HEAD = `WITH cur AS (
+    SELECT key, value, split_part(value, chr(10), 1) AS head,
+      CASE WHEN strpos(value, chr(10)) > 0 THEN substr(value, strpos(value, chr(10))) ELSE '' END AS body
+    FROM state_entries WHERE key = $1::text AND expires_at > $5::bigint FOR UPDATE),
+  swapped AS (
+    UPDATE state_entries e SET expires_at = $4::bigint, value = $3::text
+      || CASE WHEN $7::text IS NULL THEN '' ELSE ' ' || array_to_string((ARRAY[$7::text] || array_remove(
+        string_to_array(nullif(CASE WHEN strpos(c.head, ' ') > 0 THEN regexp_replace(c.head, '^.* ', '')
+          ELSE '' END, '-'), ','), ''))[1:$8::int], ',') END
+      || c.body
+    FROM cur c WHERE e.key = c.key AND starts_with(c.head, $2::text)
+    RETURNING e.key, e.value),
+  recorded AS (
+    INSERT INTO state_index (index_key, member, expires_at)
+      SELECT $6::text, key, $4::bigint FROM swapped WHERE $6::text IS NOT NULL
+    ON CONFLICT (index_key, member) DO UPDATE SET expires_at = excluded.expires_at)
+  SELECT (SELECT value FROM swapped) AS next, (SELECT value FROM cur) AS current`;
+
 /** $1 key, $2 by, $3 expires_at of a new window, $4 now. A live window keeps its expiry (fixed window). */
 export const INCREMENT = `INSERT INTO state_entries (key, value, expires_at) VALUES ($1::text, $2::bigint::text, $3::bigint)
   ON CONFLICT (key) DO UPDATE SET

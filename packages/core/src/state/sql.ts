@@ -3,14 +3,16 @@ import { isDatabaseUnavailable } from '../database/unavailable.js';
 import type { SqlClient } from '../database/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import * as q from './sql-statements.js';
-import { assertIndexFor, assertStep, assertTtl } from './validate.js';
+import { assertHeadSwap, assertIndexFor, assertStep, assertTtl } from './validate.js';
 import type {
+  CompareAndSwapHeadResult,
   CompareAndSwapResult,
   CounterState,
   IncrementOptions,
   IndexOption,
   SetOptions,
   StateStore,
+  SwapHeadOptions,
 } from './types.js';
 
 export interface SqlStateStoreOptions {
@@ -95,6 +97,31 @@ export class SqlStateStore implements StateStore {
     // A second statement on purpose: its fresh snapshot sees the winner's committed value,
     // which a SELECT inside the UPDATE's statement (old snapshot) would not.
     return { swapped: false, current: await this.get(key) };
+  }
+
+  async compareAndSwapHead(
+    key: string,
+    expectedHeadPrefix: string,
+    nextHead: string,
+    options: SwapHeadOptions,
+  ): Promise<CompareAndSwapHeadResult> {
+    const expiresAt = this.expiry(options.ttlMs);
+    assertIndexFor(key, options.index);
+    assertHeadSwap(expectedHeadPrefix, nextHead, options.history);
+    const { history } = options;
+    const rows = await this.query<{ next: string | null; current: string | null }>(q.COMPARE_AND_SWAP_HEAD, [
+      key,
+      expectedHeadPrefix,
+      nextHead,
+      expiresAt,
+      this.now(),
+      options.index ?? null,
+      history?.entry ?? null,
+      history?.max ?? 1,
+    ]);
+    const row = rows[0];
+    if (row?.next != null) return { swapped: true, value: row.next };
+    return { swapped: false, current: row?.current ?? null };
   }
 
   async increment(key: string, options: IncrementOptions): Promise<CounterState> {

@@ -38,6 +38,29 @@ export interface StateStore {
   ): Promise<CompareAndSwapResult>;
 
   /**
+   * Rotation of a `<head>\n<body>` value in one round trip (one Lua script on Redis, one
+   * statement on SQL). The head is the text before the first `\n` (the whole value when it
+   * has none); the body is everything from that `\n` on and is never changed.
+   *
+   * If the key is live and its head starts with `expectedHeadPrefix`, the head becomes
+   * `nextHead` (which must not contain `\n`), the TTL becomes `ttlMs`, the key is (re)recorded
+   * in `index`, and the whole new value is returned. Otherwise nothing changes and the current
+   * value (null when absent or expired) is returned, so a loser can tell a race from a replay
+   * without another call. Of concurrent callers with the same prefix, exactly one wins.
+   *
+   * With `history`, the head's last space-separated field is treated as a bounded list
+   * (comma-separated, `-` when empty): the new head is `nextHead + ' ' + list`, where list is
+   * `history.entry` followed by the old head's entries, the first `history.max` kept. This
+   * lets a rotation remember what it rotated away without reading the value first.
+   */
+  compareAndSwapHead(
+    key: string,
+    expectedHeadPrefix: string,
+    nextHead: string,
+    options: SwapHeadOptions,
+  ): Promise<CompareAndSwapHeadResult>;
+
+  /**
    * Fixed-window counter: adds `by` (default 1). The first increment of a window
    * sets the TTL; later ones keep it. Returns the new value and the window's remaining TTL.
    */
@@ -79,3 +102,20 @@ export interface CounterState {
 }
 
 export type CompareAndSwapResult = { swapped: true } | { swapped: false; current: string | null };
+
+export interface SwapHeadOptions extends IndexOption {
+  /** Time to live in milliseconds; a positive integer. */
+  ttlMs: number;
+  /** A bounded list kept in the head's last field (see `compareAndSwapHead`). */
+  history?: HeadHistory;
+}
+
+export interface HeadHistory {
+  /** Pushed first; non-empty, without space, comma or newline. */
+  entry: string;
+  /** Entries kept at most (entry included); a positive integer. */
+  max: number;
+}
+
+export type CompareAndSwapHeadResult =
+  { swapped: true; value: string } | { swapped: false; current: string | null };

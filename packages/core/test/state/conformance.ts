@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BackendUnavailableError } from '../../src/errors/auth-error.js';
 import { stateKeys } from '../../src/state/index.js';
 import { atomicConformance } from './conformance-atomic.js';
+import { headConformance } from './conformance-head.js';
 import { indexConformance } from './conformance-index.js';
 import {
   CALLERS,
@@ -38,6 +39,7 @@ export function runStateStoreConformance(name: string, factory: StateStoreFactor
     };
     keyValueConformance(ctx);
     atomicConformance(ctx);
+    headConformance(ctx);
     indexConformance(ctx);
   });
 }

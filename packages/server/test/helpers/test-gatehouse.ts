@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import {
+  AuthEngine,
+  MemoryAuditSink,
   createConfig,
   openGatehouse,
   openPgliteDatabase,
@@ -15,6 +17,15 @@ import { buildApp } from '../../src/app.js';
 export interface TestServer {
   app: FastifyInstance;
   gatehouse: Gatehouse;
+  engine: AuthEngine;
+  /** Every audit event the engine emitted (call `engine.audit.flush()` first). */
+  auditEvents: MemoryAuditSink;
+  /** A verified, active user with this password. */
+  createUser(
+    email: string,
+    password: string,
+    options?: { roles?: string[]; tenant?: string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -35,12 +46,28 @@ export async function createTestServer(
     server: { logLevel: 'silent', ...input.server },
   });
   const gatehouse = await openGatehouse(config, { database: await openPgliteDatabase() });
-  const app = await buildApp(gatehouse, options);
+  const auditEvents = new MemoryAuditSink();
+  const engine = new AuthEngine(gatehouse, { auditSink: auditEvents });
+  await engine.start();
+  const app = await buildApp(engine, options);
   return {
     app,
     gatehouse,
+    engine,
+    auditEvents,
+    async createUser(email, password, userOptions = {}) {
+      const user = await engine.users.create({
+        tenant: userOptions.tenant ?? 'default',
+        email,
+        emailVerified: true,
+        passwordHash: await engine.hasher.hash(password),
+        ...(userOptions.roles ? { roles: userOptions.roles } : {}),
+      });
+      return user.id;
+    },
     async close() {
       await app.close();
+      await engine.close();
       await gatehouse.close();
       await gatehouse.database.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,0 +1,249 @@
+/**
+ * Session hot paths per StateStore backend: `npx tsx bench/sessions.ts`.
+ * Strict access-token validation (the session GET path) and refresh-token rotation: ops/s,
+ * p50/p99 latency and StateStore calls per operation. Memory and SQL on in-memory PGlite
+ * always run; PostgreSQL, Redis and Redis Cluster when DATABASE_URL, REDIS_URL,
+ * REDIS_CLUSTER_NODES are set. Figures only, no assertions; each case is bounded by time and
+ * count, so the whole run stays around 30 s.
+ *
+ * The verifier here is a stand-in (a Map lookup), so "strict-validate" measures the session
+ * side alone; add the signature check's cost from the token benchmarks.
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { AuditDispatcher } from '../packages/core/src/audit/index.js';
+import { createConfig } from '../packages/core/src/config/index.js';
+import type { RequestContext } from '../packages/core/src/context/request-context.js';
+import { openDatabase, type Database } from '../packages/core/src/database/index.js';
+import {
+  createAccessValidator,
+  SessionService,
+  type AccessTokenVerification,
+  type Session,
+} from '../packages/core/src/sessions/index.js';
+import {
+  countStateStoreCalls,
+  MemoryStateStore,
+  RedisStateStore,
+  SqlStateStore,
+  type StateStore,
+} from '../packages/core/src/state/index.js';
+import type { AccessTokenClaims } from '../packages/core/src/tokens/claims.js';
+
+export interface SessionBenchRow {
+  backend: string;
+  op: string;
+  concurrency: number;
+  ops: number;
+  opsPerSec: number;
+  p50Us: number;
+  p99Us: number;
+  callsPerOp: number;
+}
+
+export interface SessionBenchOptions {
+  /** Wall time per (backend, op, concurrency) case; default 600 ms. */
+  caseMs?: number;
+  /** Operation cap per case; default 20 000. */
+  maxOps?: number;
+  /** Print the table to stdout; default true. */
+  print?: boolean;
+}
+
+interface Backend {
+  name: string;
+  store: StateStore;
+  close(): Promise<void>;
+}
+
+const CONCURRENCY = [1, 32];
+const SESSIONS = 256;
+const USERS = 32;
+
+export async function runSessionBench(options: SessionBenchOptions = {}): Promise<SessionBenchRow[]> {
+  const rows: SessionBenchRow[] = [];
+  for (const open of backendOpeners()) {
+    const backend = await open();
+    try {
+      rows.push(...(await benchBackend(backend, options)));
+    } finally {
+      await backend.close();
+    }
+  }
+  if (options.print ?? true) console.log(formatTable(rows));
+  return rows;
+}
+
+async function benchBackend(backend: Backend, options: SessionBenchOptions): Promise<SessionBenchRow[]> {
+  const counting = countStateStoreCalls(backend.store);
+  const config = createConfig({ sessions: { idleTimeoutSeconds: 600 } });
+  const audit = new AuditDispatcher({ sink: { write: async () => undefined } });
+  const sessions = new SessionService({ store: counting.store, config, audit });
+  const verifier = new MapVerifier();
+  const validator = createAccessValidator({ verifier, sessions, config });
+  const tenant = `bench-${randomBytes(4).toString('hex')}`;
+  const users = Array.from({ length: USERS }, (_, i) => `bench${i}`);
+  const ctx: RequestContext = { ip: '192.0.2.1', userAgent: 'bench/1.0', requestId: 'bench', tenant };
+  const create = async (userId: string) => {
+    const created = await sessions.createSession({
+      ctx,
+      userId,
+      authTime: Date.now(),
+      amr: ['pwd'],
+      versions: { rv: 1, pv: 1, av: 1 },
+      roles: ['user'],
+    });
+    if (!created.ok) throw new Error(created.reason);
+    return created;
+  };
+
+  const accessTokens: string[] = [];
+  for (let i = 0; i < SESSIONS; i++)
+    accessTokens.push(verifier.issue((await create(users[i % USERS]!)).session));
+
+  const rows: SessionBenchRow[] = [];
+  const record = async (op: string, concurrency: number, body: Op) => {
+    counting.reset();
+    const figures = await measure(body, concurrency, options);
+    const callsPerOp = figures.ops === 0 ? 0 : Math.round((counting.total() / figures.ops) * 100) / 100;
+    rows.push({ backend: backend.name, op, concurrency, ...figures, callsPerOp });
+  };
+  try {
+    for (const concurrency of CONCURRENCY) {
+      await record('strict-validate', concurrency, async (worker, i) => {
+        const result = await validator.validate(accessTokens[(worker * 7 + i) % SESSIONS]!, 'strict');
+        if (!result.ok) throw new Error(`bench validation failed: ${result.reason}`);
+      });
+    }
+    for (const concurrency of CONCURRENCY) {
+      // Every worker rotates its own session, as every client rotates its own refresh token.
+      const current = await Promise.all(
+        Array.from({ length: concurrency }, async (_, w) => (await create(users[w % USERS]!)).refreshToken),
+      );
+      await record('refresh-rotate', concurrency, async (worker) => {
+        const result = await sessions.rotateRefreshToken(current[worker]!, ctx);
+        if (!result.ok) throw new Error(`bench rotation failed: ${result.reason}`);
+        current[worker] = result.refreshToken;
+      });
+    }
+  } finally {
+    for (const userId of users) await sessions.revokeUserSessions(tenant, userId);
+    await audit.flush();
+  }
+  return rows;
+}
+
+/** A stand-in verifier: a Map lookup, so the figures are the session path's own. */
+class MapVerifier {
+  private readonly issued = new Map<string, AccessTokenClaims>();
+  issue(session: Session): string {
+    const now = Math.floor(Date.now() / 1_000);
+    const token = randomBytes(16).toString('base64url');
+    this.issued.set(token, {
+      iss: 'bench',
+      aud: 'gatehouse',
+      sub: session.userId,
+      sid: session.id,
+      tid: session.tenant,
+      iat: now,
+      exp: now + 900,
+      jti: token,
+      auth_time: now,
+      amr: session.amr,
+      ...session.versions,
+      roles: session.roles,
+      perms: '',
+    });
+    return token;
+  }
+  verify(token: string): AccessTokenVerification {
+    const claims = this.issued.get(token);
+    return claims ? { ok: true, claims } : { ok: false, reason: 'unknown' };
+  }
+}
+
+type Op = (worker: number, i: number) => Promise<unknown>;
+
+async function measure(op: Op, concurrency: number, options: SessionBenchOptions) {
+  const caseMs = options.caseMs ?? 600;
+  const maxOps = options.maxOps ?? 20_000;
+  const latenciesUs: number[] = [];
+  const started = performance.now();
+  const worker = async (id: number) => {
+    for (let i = 0; latenciesUs.length < maxOps && performance.now() - started < caseMs; i++) {
+      const t0 = performance.now();
+      await op(id, i);
+      latenciesUs.push((performance.now() - t0) * 1_000);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, id) => worker(id)));
+  const seconds = (performance.now() - started) / 1_000;
+  latenciesUs.sort((a, b) => a - b);
+  return {
+    ops: latenciesUs.length,
+    opsPerSec: Math.round(latenciesUs.length / seconds),
+    p50Us: percentile(latenciesUs, 0.5),
+    p99Us: percentile(latenciesUs, 0.99),
+  };
+}
+
+const percentile = (sorted: number[], p: number): number =>
+  Math.round(sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0);
+
+function backendOpeners(): (() => Promise<Backend>)[] {
+  const openers: (() => Promise<Backend>)[] = [
+    async () => {
+      const store = new MemoryStateStore();
+      return { name: 'memory', store, close: () => store.close() };
+    },
+    () => sqlBackend('sql (pglite, memory)', openDatabase({})),
+  ];
+  const { DATABASE_URL, REDIS_URL, REDIS_CLUSTER_NODES } = process.env;
+  if (DATABASE_URL)
+    openers.push(() => sqlBackend('sql (postgres)', openDatabase({ databaseUrl: DATABASE_URL })));
+  if (REDIS_URL) openers.push(() => redisBackend('redis', { redisUrl: REDIS_URL }));
+  if (REDIS_CLUSTER_NODES) {
+    const clusterNodes = REDIS_CLUSTER_NODES.split(',').map((node) => node.trim());
+    openers.push(() => redisBackend('redis-cluster', { clusterNodes }));
+  }
+  return openers;
+}
+
+async function sqlBackend(name: string, opening: Promise<Database>): Promise<Backend> {
+  const database = await opening;
+  await database.migrate();
+  const store = new SqlStateStore({ sql: database.sql });
+  return {
+    name,
+    store,
+    close: async () => {
+      await store.close();
+      await database.close();
+    },
+  };
+}
+
+async function redisBackend(
+  name: string,
+  options: Parameters<typeof RedisStateStore.connect>[0],
+): Promise<Backend> {
+  const store = await RedisStateStore.connect(options);
+  return { name, store, close: () => store.close() };
+}
+
+function formatTable(rows: SessionBenchRow[]): string {
+  const header = ['backend', 'op', 'conc', 'ops', 'ops/s', 'p50 µs', 'p99 µs', 'calls/op'];
+  const cells = rows.map((r) =>
+    [r.backend, r.op, r.concurrency, r.ops, r.opsPerSec, r.p50Us, r.p99Us, r.callsPerOp].map(String),
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) =>
+    c.map((v, i) => (i < 2 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  await runSessionBench();
+}

@@ -1,0 +1,97 @@
+import { toPublicUser } from '../accounts/public-user.js';
+import type { UserRow } from '../accounts/user-repository.js';
+import type { RequestContext } from '../context/request-context.js';
+import type { AuthMethod } from '../tokens/claims.js';
+import type { AuthEngineParts } from './engine-parts.js';
+import { fail, type Outcome, type TokenPair } from './types.js';
+
+/**
+ * The one sign-in pipeline's tail: every first factor (password today; magic link,
+ * OAuth, passkeys later) ends here once it is verified. Account state is revealed only
+ * now, after the secret checked out. No session exists before every check passed.
+ */
+export async function completeSignIn(
+  parts: AuthEngineParts,
+  user: UserRow,
+  amr: AuthMethod[],
+  ctx: RequestContext,
+): Promise<Outcome<{ tokens: TokenPair }>> {
+  const { config, audit } = parts;
+  const refusal = accountRefusal(user, config.accounts.requireVerifiedEmail);
+  if (refusal) {
+    audit.emit({
+      type: 'login.refused',
+      tenant: ctx.tenant,
+      userId: user.id,
+      reason: refusal,
+      ...origin(ctx),
+    });
+    return fail(refusal);
+  }
+  // Second-factor policy arrives with MFA: enrolled factors turn this into a challenge.
+  return issueSession(parts, user, amr, ctx);
+}
+
+function accountRefusal(
+  user: UserRow,
+  requireVerifiedEmail: boolean,
+): 'account_disabled' | 'email_unverified' | null {
+  if (user.status !== 'active') return 'account_disabled';
+  if (requireVerifiedEmail && user.emailVerifiedAt === null) return 'email_unverified';
+  return null;
+}
+
+async function issueSession(
+  parts: AuthEngineParts,
+  user: UserRow,
+  amr: AuthMethod[],
+  ctx: RequestContext,
+): Promise<Outcome<{ tokens: TokenPair }>> {
+  const authTimeMs = parts.clock.now();
+  const session = await parts.sessions.createSession({
+    ctx,
+    userId: user.id,
+    authTime: authTimeMs,
+    amr,
+    versions: { rv: user.roleVersion, pv: user.permissionVersion, av: user.accountVersion },
+    roles: user.roles,
+    user: toPublicUser(user),
+  });
+  if (!session.ok) return fail('rate_limited', { retryAfterSeconds: 60 });
+  const access = parts.issuer.issue({
+    userId: user.id,
+    sessionId: session.sessionId,
+    tenant: ctx.tenant,
+    authTime: Math.floor(authTimeMs / 1000),
+    amr,
+    roleVersion: user.roleVersion,
+    permissionVersion: user.permissionVersion,
+    accountVersion: user.accountVersion,
+    roles: user.roles,
+  });
+  parts.audit.emit({
+    type: 'login.succeeded',
+    tenant: ctx.tenant,
+    userId: user.id,
+    sessionId: session.sessionId,
+    data: { amr: amr.join(' ') },
+    ...origin(ctx),
+  });
+  return {
+    ok: true,
+    tokens: {
+      accessToken: access.token,
+      refreshToken: session.refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: access.expiresIn,
+      sessionId: session.sessionId,
+      user: toPublicUser(user),
+    },
+  };
+}
+
+export const origin = (ctx: RequestContext) => ({
+  requestId: ctx.requestId,
+  ip: ctx.ip,
+  userAgent: ctx.userAgent,
+});

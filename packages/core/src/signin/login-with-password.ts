@@ -1,0 +1,60 @@
+import { normalizeEmail } from '../accounts/email.js';
+import type { RequestContext } from '../context/request-context.js';
+import { passwordLength } from '../password/index.js';
+import { completeSignIn, origin } from './complete-sign-in.js';
+import type { AuthEngineParts } from './engine-parts.js';
+import { fail, type Outcome, type TokenPair } from './types.js';
+
+export interface PasswordLoginInput {
+  email: string;
+  password: string;
+}
+
+/**
+ * Password login as an ordered list of checks: length → throttle → load user →
+ * verify (a dummy hash for unknown emails, so both cost one Argon2id) → count the
+ * outcome → the shared sign-in pipeline. Every failure before the password checked
+ * out is the same `invalid_credentials` (or the throttle's answer, identical for
+ * known and unknown identifiers).
+ */
+export async function loginWithPassword(
+  parts: AuthEngineParts,
+  input: PasswordLoginInput,
+  ctx: RequestContext,
+): Promise<Outcome<{ tokens: TokenPair }>> {
+  const { throttle, users, hasher, audit } = parts;
+  const identifier = normalizeEmail(input.email);
+
+  const gate = await throttle.check(ctx.tenant, identifier, ctx.ip);
+  if (!gate.allowed) {
+    audit.emit({ type: 'login.throttled', tenant: ctx.tenant, reason: gate.reason, ...origin(ctx) });
+    return fail(gate.reason, { retryAfterSeconds: gate.retryAfterSeconds });
+  }
+
+  // Over-long passwords are refused without hashing (no Argon2 CPU for attackers).
+  const tooLong = passwordLength(input.password) > parts.config.passwords.maxLength;
+  const user = tooLong ? undefined : await users.findByEmail(ctx.tenant, identifier);
+  const storedHash = user ? await users.passwordHash(user.id) : undefined;
+  const verified = tooLong
+    ? { ok: false, needsRehash: false }
+    : storedHash
+      ? await hasher.verify(storedHash, input.password)
+      : { ok: await hasher.verifyDummy(input.password).then(() => false), needsRehash: false };
+
+  if (!user || !verified.ok) {
+    const locked = await throttle.recordFailure(ctx.tenant, identifier, ctx.ip);
+    audit.emit({
+      type: 'login.failed',
+      tenant: ctx.tenant,
+      userId: user?.id,
+      reason: tooLong ? 'password_too_long' : 'invalid_credentials',
+      ...origin(ctx),
+    });
+    if (locked) audit.emit({ type: 'account.locked', tenant: ctx.tenant, userId: user?.id, ...origin(ctx) });
+    return fail('invalid_credentials');
+  }
+
+  await throttle.recordSuccess(ctx.tenant, identifier, ctx.ip);
+  if (verified.needsRehash) await users.setPasswordHash(user.id, await hasher.hash(input.password));
+  return completeSignIn(parts, user, ['pwd'], ctx);
+}

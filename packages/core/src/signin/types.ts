@@ -1,0 +1,29 @@
+import type { PublicUser } from '../accounts/public-user.js';
+import type { AuthErrorCode } from '../errors/auth-error.js';
+
+/** API.md `TokenPair`. */
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  sessionId: string;
+  user: PublicUser;
+}
+
+/** An expected failure: a value the server maps to a problem document. */
+export interface Failure {
+  ok: false;
+  code: AuthErrorCode;
+  retryAfterSeconds?: number;
+  /** `weak_password` reason (too_short, common, ...). */
+  reason?: string;
+}
+
+export type Outcome<T> = ({ ok: true } & T) | Failure;
+
+export const fail = (code: AuthErrorCode, extra: Omit<Failure, 'ok' | 'code'> = {}): Failure => ({
+  ok: false,
+  code,
+  ...extra,
+});

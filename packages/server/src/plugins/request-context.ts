@@ -1,0 +1,44 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  AuthError,
+  DEFAULT_TENANT,
+  createRequestContext,
+  type RequestContext,
+  type TenantDirectory,
+} from '@gatehouse/core';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The engine's view of the caller; resolved on first use (see tenantOf). */
+    context(): RequestContext;
+  }
+}
+
+/**
+ * Every engine call gets an explicit RequestContext: client IP (through trusted proxies
+ * only), user agent, request id and tenant. With tenancy off the tenant is `default`
+ * and `x-tenant-id` is ignored; with it on, an unknown or missing tenant is 400
+ * `unknown_tenant` (bearer routes may take it from the token instead, see auth-guard).
+ */
+export function registerRequestContext(
+  app: FastifyInstance,
+  tenants: TenantDirectory,
+  multiTenant: boolean,
+): void {
+  app.decorateRequest('context', function (this: FastifyRequest) {
+    return createRequestContext({
+      ip: this.ip,
+      userAgent: this.headers['user-agent'],
+      requestId: this.id,
+      tenant: tenantOf(this, tenants, multiTenant),
+    });
+  });
+}
+
+export function tenantOf(request: FastifyRequest, tenants: TenantDirectory, multiTenant: boolean): string {
+  if (!multiTenant) return DEFAULT_TENANT;
+  if (request.auth) return request.auth.tenant; // bearer routes: the token's tenant (checked by the guard)
+  const header = request.headers['x-tenant-id'];
+  if (typeof header === 'string' && tenants.has(header)) return header;
+  throw new AuthError('unknown_tenant', 'Send a known tenant in x-tenant-id');
+}

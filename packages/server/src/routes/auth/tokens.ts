@@ -1,0 +1,149 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AuthEngine } from '@gatehouse/core';
+import { authenticate, requireUser } from '../../plugins/auth-guard.js';
+import { sendFailure } from '../respond.js';
+import {
+  noContent,
+  problemSchema,
+  refreshTokenSchema,
+  sessionSchema,
+  toIso,
+  tokenPairSchema,
+  userSchema,
+} from '../schemas.js';
+import { problem } from '../../errors/problem.js';
+import { sendProblem } from '../../plugins/error-handler.js';
+
+/** Refresh, revoke, logout, me and the gateway check. */
+export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const signedIn = requireUser(engine);
+
+  typed.post(
+    '/refresh',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Rotate the refresh token and get a new access token',
+        body: z.object({ refreshToken: refreshTokenSchema }).strict(),
+        response: { 200: tokenPairSchema, 401: problemSchema, 409: problemSchema, 429: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const result = await engine.refresh(request.body.refreshToken, request.context());
+      if (!result.ok) return sendFailure(request, reply, result);
+      return result.tokens;
+    },
+  );
+
+  typed.post(
+    '/revoke',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Revoke a refresh token (RFC 7009 style; always 204)',
+        body: z.object({ refreshToken: z.string().max(512) }).strict(),
+        response: { 204: noContent },
+      },
+    },
+    async (request, reply) => {
+      await engine.revoke(request.body.refreshToken, request.context());
+      return reply.code(204).send(null);
+    },
+  );
+
+  typed.post(
+    '/logout',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['auth'],
+        summary: "End the bearer's session (a refresh token of another session is ignored)",
+        security: [{ bearer: [] }],
+        body: z
+          .object({ refreshToken: z.string().max(512).optional() })
+          .strict()
+          .optional(),
+        response: { 204: noContent, 401: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      await engine.logout(request.auth!.claims, request.context());
+      return reply.code(204).send(null);
+    },
+  );
+
+  typed.post(
+    '/logout-all',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['auth'],
+        summary: 'End every session of the user',
+        security: [{ bearer: [] }],
+        response: { 204: noContent, 401: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      await engine.logoutAll(request.auth!.claims, request.context());
+      return reply.code(204).send(null);
+    },
+  );
+
+  typed.get(
+    '/me',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user and session',
+        security: [{ bearer: [] }],
+        response: { 200: z.object({ user: userSchema, session: sessionSchema }), 401: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const auth = request.auth!;
+      const [user, session] = await Promise.all([
+        engine.findUser(auth.tenant, auth.claims.sub),
+        auth.session ?? engine.sessions.getSession(auth.tenant, auth.claims.sub, auth.claims.sid),
+      ]);
+      if (!user || !session) return sendProblem(reply, problem('invalid_token', request.id));
+      return {
+        user,
+        session: {
+          id: session.id,
+          current: true,
+          createdAt: toIso(session.createdAt),
+          lastSeenAt: toIso(session.lastSeenAt),
+          ip: session.ip,
+          userAgent: session.userAgent,
+          amr: session.amr,
+        },
+      };
+    },
+  );
+
+  // Forward-auth for gateways: it only answers a question and grants nothing.
+  typed.route({
+    method: ['GET', 'HEAD'],
+    url: '/verify-token',
+    schema: {
+      tags: ['auth'],
+      summary: 'Gateway check: 204 with identity headers, or 401',
+      security: [{ bearer: [] }],
+      querystring: z.object({ mode: z.enum(['jwt', 'hybrid', 'strict']).optional() }).strict(),
+      response: { 204: noContent, 400: problemSchema, 401: problemSchema },
+    },
+    handler: async (request, reply) => {
+      const auth = await authenticate(engine, request, request.query.mode);
+      reply
+        .header('x-user-id', auth.claims.sub)
+        .header('x-session-id', auth.claims.sid)
+        .header('x-user-roles', auth.claims.roles.join(','));
+      if (auth.claims.tid) reply.header('x-tenant-id', auth.claims.tid);
+      return reply.code(204).send(null);
+    },
+  });
+}

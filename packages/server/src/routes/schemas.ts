@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** API.md `user`. Response schemas double as filters: fields not listed never leave. */
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  emailVerified: z.boolean(),
+  name: z.string().nullable(),
+  status: z.string(),
+  roles: z.array(z.string()),
+  mfaEnabled: z.boolean(),
+  createdAt: z.string(),
+});
+
+export const tokenPairSchema = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int(),
+  sessionId: z.string(),
+  user: userSchema,
+});
+
+export const sessionSchema = z.object({
+  id: z.string(),
+  current: z.boolean(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  ip: z.string(),
+  userAgent: z.string(),
+  amr: z.array(z.string()),
+});
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number(),
+    code: z.string(),
+    requestId: z.string(),
+    detail: z.string().optional(),
+    reason: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .describe('RFC 9457 problem document');
+
+/** Emails: generous but bounded (RFC 5321 caps a path at 254 octets). */
+export const emailSchema = z.string().trim().min(3).max(254).email();
+
+/** Passwords: bounded in bytes before any policy (the policy counts code points after NFKC). */
+export const passwordSchema = z.string().min(1).max(4096);
+
+export const refreshTokenSchema = z.string().min(1).max(512);
+
+/** 204 responses have no body. */
+export const noContent = z.null().describe('No content');
+
+export const toIso = (ms: number) => new Date(ms).toISOString();
