@@ -1,14 +1,19 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, isAuthError } from '@gatehouse/core';
 import { migrateCommand } from './commands/migrate.js';
+import { keysCommand } from './commands/keys.js';
 import { serveCommand } from './commands/serve.js';
+import { tenantsCommand } from './commands/tenants.js';
 import { consoleOutput, describeError, type Output } from './output.js';
 
 const USAGE = `Usage: gatehouse <command> [options]
 
 Commands:
-  serve      Run the Gatehouse server (migrates the database first)
-  migrate    Apply pending database migrations and exit
+  serve                          Run the Gatehouse server (migrates the database first)
+  migrate                        Apply pending database migrations and exit
+  keys rotate | keys list        Rotate the signing keys / list the published keys
+  tenants create <slug> [name]   Create a tenant (multi-tenancy)
+  tenants list                   List the tenants
 
 Options:
   --debug    Print stack traces on errors
@@ -40,7 +45,7 @@ export async function main(
     (command || parsed.values.help ? out.info : out.error)(USAGE);
     return parsed.values.help ? 0 : 2;
   }
-  if (rest.length > 0) {
+  if (rest.length > 0 && command !== 'keys' && command !== 'tenants') {
     out.error(`Unexpected argument: ${rest[0]}\n\n${USAGE}`);
     return 2;
   }
@@ -52,6 +57,10 @@ export async function main(
       case 'migrate':
         await migrateCommand(env, out);
         return 0;
+      case 'keys':
+        return await keysCommand(rest[0], env, out);
+      case 'tenants':
+        return await tenantsCommand(rest, env, out);
       default:
         out.error(`Unknown command: ${command}\n\n${USAGE}`);
         return 2;

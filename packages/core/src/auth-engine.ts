@@ -1,7 +1,13 @@
 import { hkdfSync } from 'node:crypto';
 import { AuthError } from './errors/auth-error.js';
 import { toPublicUser, type PublicUser } from './accounts/public-user.js';
-import { UserRepository, type UserRow, type UserStatus } from './accounts/user-repository.js';
+import {
+  EmailTakenError,
+  UserRepository,
+  type UserRow,
+  type UserStatus,
+} from './accounts/user-repository.js';
+import { DEFAULT_TENANT } from './tenants/ensure-tenants.js';
 import { normalizeEmail } from './accounts/email.js';
 import { AuditDispatcher, logAuditSink, type AuditEvent, type AuditSink } from './audit/index.js';
 import type { RequestContext } from './context/request-context.js';
@@ -115,6 +121,28 @@ export class AuthEngine {
   /** Loads what must be in memory before serving (known tenants, the dummy password hash). */
   async start(): Promise<void> {
     await Promise.all([this.tenants.refresh(), this.hasher.warmUp()]);
+    await this.ensureBootstrapAdmin();
+  }
+
+  /**
+   * GATEHOUSE_BOOTSTRAP_ADMIN_*: the first system admin (default tenant), created once —
+   * an existing account with that email is left as it is (never re-promoted or reset).
+   */
+  private async ensureBootstrapAdmin(): Promise<void> {
+    const admin = this.gatehouse.config.bootstrapAdmin;
+    if (!admin || (await this.users.findByEmail(DEFAULT_TENANT, admin.email))) return;
+    try {
+      const user = await this.users.create({
+        tenant: DEFAULT_TENANT,
+        email: admin.email,
+        emailVerified: true,
+        roles: ['user', 'admin'],
+        passwordHash: await this.hasher.hash(admin.password),
+      });
+      this.audit.emit({ type: 'user.bootstrap_admin_created', tenant: DEFAULT_TENANT, userId: user.id });
+    } catch (error) {
+      if (!(error instanceof EmailTakenError)) throw error; // another instance made it first
+    }
   }
 
   register(input: RegisterInput, ctx: RequestContext): Promise<RegisterResult> {

@@ -24,7 +24,7 @@ export function isCanonicalBase64url(segment: string): boolean {
 }
 
 // `fatal`: invalid UTF-8 is an error, not U+FFFD, so two byte strings never parse alike.
-const utf8 = new TextDecoder('utf-8', { fatal: false });
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * The JSON value a (canonical) base64url segment encodes, or undefined when it is not

@@ -139,6 +139,15 @@ describe('kid', () => {
     (kid) => expectRejected(ours('EdDSA', { kid }), 'unknown_key'),
   );
 
+  it('hands the kid to the key lookup exactly as given, and never one over 128 characters', () => {
+    const asked: string[] = [];
+    const find = (kid: string) => (asked.push(kid), keys.keyring.find(kid));
+    const spied = new AccessTokenVerifier({ keyring: { find }, config: tokenConfig(), clock });
+    spied.verify(ours('EdDSA', { kid: '../../etc/passwd' }));
+    spied.verify(ours('EdDSA', { kid: 'k'.repeat(129) }));
+    expect(asked).toEqual(['../../etc/passwd']);
+  });
+
   it('answers too_large for a 10 KB kid before looking at it', () => {
     expectRejected(ours('EdDSA', { kid: 'k'.repeat(10 * 1024) }), 'too_large');
   });

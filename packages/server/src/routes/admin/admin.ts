@@ -95,6 +95,61 @@ export async function adminRoutes(app: FastifyInstance, engine: AuthEngine): Pro
     },
   );
 
+  const systemAdminOnly = (request: FastifyRequest) => request.auth!.tenant === DEFAULT_TENANT;
+  const tenantSchema = z.object({ id: z.string(), name: z.string() });
+
+  typed.get(
+    '/tenants',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'List tenants (system admin)',
+        security: [{ bearer: [] }],
+        response: {
+          200: z.object({ items: z.array(tenantSchema), nextCursor: z.null() }),
+          403: problemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!systemAdminOnly(request)) return sendProblem(reply, problem('forbidden', request.id));
+      await engine.tenants.refresh();
+      return { items: engine.tenants.list().map((id) => ({ id, name: id })), nextCursor: null };
+    },
+  );
+
+  typed.post(
+    '/tenants',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Create a tenant (system admin)',
+        security: [{ bearer: [] }],
+        body: z
+          .object({
+            id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+            name: z.string().trim().min(1).max(200).optional(),
+          })
+          .strict(),
+        response: { 201: tenantSchema, 403: problemSchema, 409: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      if (!systemAdminOnly(request)) return sendProblem(reply, problem('forbidden', request.id));
+      const { id, name } = request.body;
+      if (!(await engine.tenants.create(id, name ?? id)))
+        return sendProblem(reply, problem('conflict', request.id));
+      engine.audit.emit({
+        type: 'tenant.created',
+        tenant: id,
+        userId: request.auth!.claims.sub,
+        requestId: request.id,
+        ip: request.ip,
+      });
+      return reply.code(201).send({ id, name: name ?? id });
+    },
+  );
+
   typed.post(
     '/keys/rotate',
     {
@@ -107,8 +162,7 @@ export async function adminRoutes(app: FastifyInstance, engine: AuthEngine): Pro
     },
     async (request, reply) => {
       // Keys sign for every tenant: only admins of the system (default) tenant rotate them.
-      if (request.auth!.tenant !== DEFAULT_TENANT)
-        return sendProblem(reply, problem('forbidden', request.id));
+      if (!systemAdminOnly(request)) return sendProblem(reply, problem('forbidden', request.id));
       await engine.gatehouse.keyring.rotate();
       engine.audit.emit({
         type: 'keys.rotated',
