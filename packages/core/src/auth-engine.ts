@@ -122,7 +122,14 @@ export class AuthEngine {
   async start(): Promise<void> {
     await Promise.all([this.tenants.refresh(), this.hasher.warmUp()]);
     await this.ensureBootstrapAdmin();
+    // Tenants created by another instance or the CLI appear within 30 s.
+    this.tenantRefresh = setInterval(() => {
+      this.tenants.refresh().catch(() => undefined);
+    }, 30_000);
+    this.tenantRefresh.unref();
   }
+
+  private tenantRefresh: NodeJS.Timeout | undefined;
 
   /**
    * GATEHOUSE_BOOTSTRAP_ADMIN_*: the first system admin (default tenant), created once —
@@ -221,6 +228,7 @@ export class AuthEngine {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.tenantRefresh);
     await this.audit.flush();
   }
 }

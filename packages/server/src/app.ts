@@ -5,7 +5,7 @@ import { registerCors } from './plugins/cors.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
 import { closeConnectionsWhileDraining } from './plugins/graceful-close.js';
 import { acceptJsonOnly } from './plugins/json-only.js';
-import { registerMetrics } from './plugins/metrics.js';
+import { countAuditEvents, registerMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { generateRequestId, registerRequestIdHeader } from './plugins/request-id.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
@@ -52,7 +52,7 @@ export async function buildApp(engine: AuthEngine, options: BuildAppOptions = {}
   await registerSecurityHeaders(app);
   await registerCors(app, server.corsOrigins);
   await registerOpenApi(app, server.publicUrl);
-  registerMetrics(app);
+  countAuditEvents(engine.audit, registerMetrics(app));
 
   app.decorateRequest('auth', null);
   registerRequestContext(app, engine.tenants, tenancy.multiTenant);

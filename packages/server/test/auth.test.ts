@@ -298,4 +298,16 @@ describe('auth flows over HTTP', () => {
       server.gatehouse.keyring.current().kid,
     );
   });
+
+  it('counts every outcome in /metrics by audit type and reason', async () => {
+    await post('/auth/login', { email: 'metrics-nobody@example.com', password: 'wrong password!' });
+    await server.engine.audit.flush();
+    const metrics = (await server.app.inject('/metrics')).body;
+    expect(metrics).toMatch(
+      /gatehouse_auth_events_total\{type="login.failed",reason="invalid_credentials"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/gatehouse_auth_events_total\{type="login.succeeded",reason=""\} [1-9]/);
+    expect(metrics).toMatch(/gatehouse_auth_events_total\{type="refresh.conflict"/);
+    expect(metrics).not.toMatch(/example\.com/);
+  });
 });

@@ -19,6 +19,7 @@ export type AuditInput = Omit<AuditEvent, 'at'>;
  */
 export class AuditDispatcher {
   private queue: AuditEvent[] = [];
+  private readonly sinks: AuditSink[];
   private writing: Promise<void> | undefined;
   private readonly clock: Clock;
   private readonly maxQueue: number;
@@ -27,6 +28,12 @@ export class AuditDispatcher {
   constructor(private readonly options: AuditDispatcherOptions) {
     this.clock = options.clock ?? systemClock;
     this.maxQueue = options.maxQueue ?? 10_000;
+    this.sinks = [options.sink];
+  }
+
+  /** Another destination for every event (e.g. the server's metrics). */
+  addSink(sink: AuditSink): void {
+    this.sinks.push(sink);
   }
 
   emit(event: AuditInput): void {
@@ -49,10 +56,12 @@ export class AuditDispatcher {
       while (this.queue.length > 0) {
         const batch = this.queue;
         this.queue = [];
-        try {
-          await this.options.sink.write(batch);
-        } catch (error) {
-          this.options.onError?.(error, batch.length);
+        for (const sink of this.sinks) {
+          try {
+            await sink.write(batch);
+          } catch (error) {
+            this.options.onError?.(error, batch.length);
+          }
         }
       }
     } finally {

@@ -1,11 +1,31 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AuditDispatcher } from '@gatehouse/core';
 
 /**
  * Prometheus metrics on a registry of this app's own (several apps may share a
  * process in tests). Routes are labelled by their pattern, never the raw URL, so
  * ids and tokens in paths cannot explode cardinality or leak.
  */
+/**
+ * One counter per audit outcome (`type`, `reason`): logins succeeded/failed/throttled,
+ * refresh conflicts, reuse detected, lockouts... Labels are event names and stable
+ * codes only, never identifiers.
+ */
+export function countAuditEvents(audit: AuditDispatcher, registry: Registry): void {
+  const events = new Counter({
+    name: 'gatehouse_auth_events_total',
+    help: 'Authentication outcomes by audit event type and reason',
+    labelNames: ['type', 'reason'],
+    registers: [registry],
+  });
+  audit.addSink({
+    async write(batch) {
+      for (const event of batch) events.inc({ type: event.type, reason: event.reason ?? '' });
+    },
+  });
+}
+
 export function registerMetrics(app: FastifyInstance): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'gatehouse_' });

@@ -4,14 +4,7 @@ import { z } from 'zod';
 import type { AuthEngine } from '@gatehouse/core';
 import { authenticate, requireUser } from '../../plugins/auth-guard.js';
 import { sendFailure } from '../respond.js';
-import {
-  noContent,
-  problemSchema,
-  sessionSchema,
-  toIso,
-  tokenPairSchema,
-  userSchema,
-} from '../schemas.js';
+import { noContent, problemSchema, sessionSchema, toIso, tokenPairSchema, userSchema } from '../schemas.js';
 import { problem } from '../../errors/problem.js';
 import { sendProblem } from '../../plugins/error-handler.js';
 
@@ -69,10 +62,7 @@ export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Pro
         tags: ['auth'],
         summary: "End the bearer's session (a refresh token of another session is ignored)",
         security: [{ bearer: [] }],
-        body: z
-          .object({ refreshToken: presentedRefreshToken.optional() })
-          .strict()
-          .optional(),
+        body: z.object({ refreshToken: presentedRefreshToken.optional() }).strict().optional(),
         response: { 204: noContent, 401: problemSchema },
       },
     },
