@@ -41,8 +41,8 @@ describeWithEnv(
         GATEHOUSE_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
         GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
         GATEHOUSE_TOKENS__KEY_REFRESH_INTERVAL_SECONDS: '1',
-      // Instances behind one load balancer share the public URL (the tokens' `iss`).
-      GATEHOUSE_PUBLIC_URL: 'https://auth.example.test',
+        // Instances behind one load balancer share the public URL (the tokens' `iss`).
+        GATEHOUSE_PUBLIC_URL: 'https://auth.example.test',
         ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
       };
       env = cleanEnv({ ...shared, PORT: String(await freePort()) });

@@ -16,6 +16,7 @@ import {
   isVersion,
 } from './check-access-token-claims.js';
 import type { AccessTokenClaims, AccessTokenSubject } from './claims.js';
+import { MAX_TOKEN_LENGTH } from './compact-jws.js';
 import { signJws } from './jws-algorithms.js';
 import type { AccessTokenConfig } from './types.js';
 
@@ -62,7 +63,7 @@ export class AccessTokenIssuer {
     this.multiTenant = tenancy.multiTenant;
   }
 
-  /** Throws only on a programming error: no current key, or a subject no verifier would accept. */
+  /** Throws only on a programming error: no current key, or a subject no verifier would accept (bad shape, over 8 KiB). */
   issue(subject: AccessTokenSubject): IssuedAccessToken {
     assertIssuable(subject, this.multiTenant);
     const key = this.keyring.current();
@@ -89,11 +90,13 @@ export class AccessTokenIssuer {
     const payload = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
     const signingInput = `${this.encodedHeader(key.kid, key.alg)}.${payload}`;
     const signature = signJws(key.alg, key.privateKey, Buffer.from(signingInput, 'latin1'));
-    return {
-      token: `${signingInput}.${signature.toString('base64url')}`,
-      claims,
-      expiresIn: this.ttlSeconds,
-    };
+    const token = `${signingInput}.${signature.toString('base64url')}`;
+    if (token.length > MAX_TOKEN_LENGTH) {
+      throw new TypeError(
+        `Cannot issue an access token: ${token.length} characters is over the verifiers' limit`,
+      );
+    }
+    return { token, claims, expiresIn: this.ttlSeconds };
   }
 
   /** The header only changes when the current key does (rotation), so it is encoded once per key. */

@@ -253,12 +253,13 @@ describe('signature and structure', () => {
   });
 
   it('refuses tokens over 8 KiB before parsing, and accepts one just under', () => {
-    const issuer = new AccessTokenIssuer({
-      keyring: { current: () => keys.keyFor('EdDSA') },
-      config: tokenConfig(),
-      clock,
-    });
-    const withRole = (length: number) => issuer.issue(sampleSubject({ roles: ['r'.repeat(length)] })).token;
+    const key = keys.keyFor('EdDSA');
+    const withRole = (length: number) =>
+      craftToken(
+        headerFor(key),
+        sampleClaims(now(), { roles: ['r'.repeat(length)] }),
+        signerFor('EdDSA', key.privateKey),
+      );
     let length = 5_500;
     let largestAccepted = '';
     let token = withRole(length);
@@ -270,5 +271,12 @@ describe('signature and structure', () => {
     expect(verifier.verify(largestAccepted)).toMatchObject({ ok: true });
     expectRejected(token, 'too_large');
     expectRejected('a'.repeat(1_000_000), 'too_large');
+  });
+
+  it('has the issuer refuse to sign a token over the limit (it would never verify)', () => {
+    const issuer = new AccessTokenIssuer({ keyring: keys.keyring, config: tokenConfig(), clock });
+    expect(() => issuer.issue(sampleSubject({ roles: ['r'.repeat(7_000)] }))).toThrow(
+      /over the verifiers' limit/,
+    );
   });
 });
