@@ -63,6 +63,8 @@ export class UserRepository {
   }
 
   async findByEmail(tenant: string, email: string): Promise<UserRow | undefined> {
+    // PostgreSQL text cannot hold NUL: such an address names no account (and must not 500).
+    if (email.includes('\u0000')) return undefined;
     const [user] = await this.db
       .select()
       .from(users)

@@ -177,7 +177,7 @@ const rateLimitsSchema = z.strictObject({
     .prefault({}),
   // Sign-ups per IP: 20 an hour stops scripted account creation, not offices.
   register: z.strictObject({ perIp: int(1).default(20), windowSeconds: int(1).default(HOUR) }).prefault({}),
-  // Refreshes per session: 60 a minute is far above any honest client.
+  // Refreshes per session and device: 60 a minute is far above any honest client.
   refresh: z
     .strictObject({ perSession: int(1).default(60), windowSeconds: int(1).default(MINUTE) })
     .prefault({}),

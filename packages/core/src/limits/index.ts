@@ -1,2 +1,2 @@
 export { FixedWindowLimiter, retryAfter, type LimitDecision } from './fixed-window.js';
-export { LoginThrottle, type LoginGate } from './login-throttle.js';
+export { LoginThrottle, type LoginAttempt, type LoginGate, type LoginRefusal } from './login-throttle.js';

@@ -4,9 +4,23 @@ import { stateKeys } from '../state/keys.js';
 import type { StateStore } from '../state/types.js';
 import { retryAfter } from './fixed-window.js';
 
-export type LoginGate =
-  | { allowed: true }
-  | { allowed: false; reason: 'rate_limited' | 'account_locked'; retryAfterSeconds: number };
+export type LoginRefusal = {
+  allowed: false;
+  reason: 'rate_limited' | 'account_locked';
+  retryAfterSeconds: number;
+};
+
+export type LoginGate = { allowed: true } | LoginRefusal;
+
+/**
+ * An attempt `begin()` let through, already counted: the (identifier, IP) and
+ * consecutive-failure counts including it. Settle it with `recordFailure` or `recordSuccess`.
+ */
+export interface LoginAttempt {
+  allowed: true;
+  pair: number;
+  consecutive: number;
+}
 
 const CONSECUTIVE_WINDOW_MS = 24 * 3600 * 1000;
 
@@ -20,6 +34,11 @@ const CONSECUTIVE_WINDOW_MS = 24 * 3600 * 1000;
  *   the correct password included.
  * A success resets the identifier's counters and its (identifier, IP) counter; the
  * IP-wide counter is left alone so one valid account cannot launder an IP's failures.
+ *
+ * Flows use `begin()`, which counts an attempt before it is tried: with a read-only
+ * `check()` followed by `recordFailure()`, a burst of parallel attempts would all read
+ * "below the limit" before any of them is counted, and every limit would hold per request
+ * but not per burst.
  */
 export class LoginThrottle {
   constructor(
@@ -28,7 +47,7 @@ export class LoginThrottle {
     private readonly keySecret: Buffer,
   ) {}
 
-  /** Before any hashing: three counter reads in parallel. */
+  /** Read-only: whether an attempt would be let through now (three counter reads in parallel). */
   async check(tenant: string, identifier: string, ip: string): Promise<LoginGate> {
     if (!this.config.enabled) return { allowed: true };
     const keys = this.keys(tenant, identifier, ip);
@@ -51,11 +70,74 @@ export class LoginThrottle {
     return { allowed: true };
   }
 
-  /** Counts a failure; returns true when this failure locked the identifier. */
-  async recordFailure(tenant: string, identifier: string, ip: string): Promise<boolean> {
+  /**
+   * Before any hashing, for an attempt about to be tried: counts it up front, as if it
+   * failed, in the (identifier, IP), IP and consecutive-failure counters (one atomic
+   * increment each, in parallel with the lock read), and refuses it when the identifier is
+   * locked or a count is over its limit. Of any number of parallel attempts, exactly as many
+   * as the limits allow get through. A refused attempt is given back: it never counts as a
+   * failure (so 429s do not lock accounts or use up a shared IP's allowance).
+   */
+  async begin(tenant: string, identifier: string, ip: string): Promise<LoginAttempt | LoginRefusal> {
+    if (!this.config.enabled) return { allowed: true, pair: 0, consecutive: 0 };
+    const keys = this.keys(tenant, identifier, ip);
+    const { login } = this.config;
+    const count = (key: string, ttlMs: number, by = 1) => this.store.increment(key, { by, ttlMs });
+    const windowMs = login.windowSeconds * 1000;
+    const [lock, pair, perIp, consecutive] = await Promise.all([
+      count(keys.lock, login.lockoutSeconds * 1000, 0),
+      count(keys.pair, windowMs),
+      count(keys.ip, windowMs),
+      count(keys.consecutive, CONSECUTIVE_WINDOW_MS),
+    ]);
+    const refusal = (reason: LoginRefusal['reason'], ttlMs: number): LoginRefusal => ({
+      allowed: false,
+      reason,
+      retryAfterSeconds: retryAfter(ttlMs),
+    });
+    const refused =
+      lock.value > 0
+        ? refusal('account_locked', lock.ttlMs)
+        : // Parallel attempts past the threshold: the one that reached it locks when it fails.
+          consecutive.value > login.lockoutThreshold
+          ? refusal('account_locked', login.lockoutSeconds * 1000)
+          : pair.value > login.perIdentifierAndIp
+            ? refusal('rate_limited', pair.ttlMs)
+            : perIp.value > login.perIp
+              ? refusal('rate_limited', perIp.ttlMs)
+              : null;
+    if (!refused) return { allowed: true, pair: pair.value, consecutive: consecutive.value };
+    await Promise.all([
+      count(keys.pair, windowMs, -1),
+      count(keys.ip, windowMs, -1),
+      count(keys.consecutive, CONSECUTIVE_WINDOW_MS, -1),
+    ]);
+    return refused;
+  }
+
+  /**
+   * Counts a failure (an `attempt` from `begin()` is counted already: only the lockout is
+   * decided); returns true when this failure locked the identifier.
+   */
+  async recordFailure(
+    tenant: string,
+    identifier: string,
+    ip: string,
+    attempt?: LoginAttempt,
+  ): Promise<boolean> {
     if (!this.config.enabled) return false;
     const keys = this.keys(tenant, identifier, ip);
     const { login } = this.config;
+    if (attempt) {
+      if (attempt.consecutive < login.lockoutThreshold) return false;
+      await this.store.set(keys.lock, '1', { ttlMs: login.lockoutSeconds * 1000 });
+      // Subtract what was counted rather than delete: attempts still in flight keep theirs.
+      await this.store.increment(keys.consecutive, {
+        by: -attempt.consecutive,
+        ttlMs: CONSECUTIVE_WINDOW_MS,
+      });
+      return true;
+    }
     const [, , consecutive] = await Promise.all([
       this.store.increment(keys.pair, { ttlMs: login.windowSeconds * 1000 }),
       this.store.increment(keys.ip, { ttlMs: login.windowSeconds * 1000 }),
@@ -67,10 +149,25 @@ export class LoginThrottle {
     return true;
   }
 
-  async recordSuccess(tenant: string, identifier: string, ip: string): Promise<void> {
+  /**
+   * Resets the identifier's counters and its (identifier, IP) counter. For an `attempt`
+   * from `begin()` it also gives back the IP-wide slot it took (a success is no failure),
+   * and subtracts what it counted instead of deleting, so parallel attempts keep theirs.
+   */
+  async recordSuccess(tenant: string, identifier: string, ip: string, attempt?: LoginAttempt): Promise<void> {
     if (!this.config.enabled) return;
     const keys = this.keys(tenant, identifier, ip);
-    await Promise.all([this.store.delete(keys.pair), this.store.delete(keys.consecutive)]);
+    if (!attempt) {
+      await Promise.all([this.store.delete(keys.pair), this.store.delete(keys.consecutive)]);
+      return;
+    }
+    const { login } = this.config;
+    const windowMs = login.windowSeconds * 1000;
+    await Promise.all([
+      this.store.increment(keys.pair, { by: -attempt.pair, ttlMs: windowMs }),
+      this.store.increment(keys.ip, { by: -1, ttlMs: windowMs }),
+      this.store.increment(keys.consecutive, { by: -attempt.consecutive, ttlMs: CONSECUTIVE_WINDOW_MS }),
+    ]);
   }
 
   /** Admin unlock: clears the lock and the consecutive-failure count. */
@@ -80,7 +177,8 @@ export class LoginThrottle {
   }
 
   async isLocked(tenant: string, identifier: string): Promise<boolean> {
-    return (await this.store.get(this.keys(tenant, identifier, '').lock)) !== null;
+    // Reading the lock as a counter (check, begin) leaves a live "0" behind: that is no lock.
+    return Number(await this.store.get(this.keys(tenant, identifier, '').lock)) > 0;
   }
 
   private keys(tenant: string, identifier: string, ip: string) {
@@ -89,7 +187,9 @@ export class LoginThrottle {
       lock: stateKeys.global('login', 'lock', id),
       consecutive: stateKeys.global('login', 'consecutive', id),
       pair: stateKeys.global('login', 'pair', this.digest(`${tenant}\u0000${identifier}\u0000${ip}`)),
-      ip: stateKeys.global('login', 'ip', this.digest(`${tenant}\u0000${ip}`)),
+      // Not per tenant: API.md counts "100 failures per client IP", and a per-tenant count
+      // would give one IP 100 guesses in every tenant.
+      ip: stateKeys.global('login', 'ip', this.digest(ip)),
     };
   }
 

@@ -11,9 +11,9 @@ export interface PasswordLoginInput {
 }
 
 /**
- * Password login as an ordered list of checks: length → throttle → load user →
- * verify (a dummy hash for unknown emails, so both cost one Argon2id) → count the
- * outcome → the shared sign-in pipeline. Every failure before the password checked
+ * Password login as an ordered list of checks: throttle (the attempt counted up front) →
+ * length → load user → verify (a dummy hash for unknown emails, so both cost one
+ * Argon2id) → settle the attempt → the shared sign-in pipeline. Every failure before the password checked
  * out is the same `invalid_credentials` (or the throttle's answer, identical for
  * known and unknown identifiers).
  */
@@ -25,15 +25,19 @@ export async function loginWithPassword(
   const { throttle, users, hasher, audit } = parts;
   const identifier = normalizeEmail(input.email);
 
-  const gate = await throttle.check(ctx.tenant, identifier, ctx.ip);
-  if (!gate.allowed) {
-    audit.emit({ type: 'login.throttled', tenant: ctx.tenant, reason: gate.reason, ...origin(ctx) });
-    return fail(gate.reason, { retryAfterSeconds: gate.retryAfterSeconds });
+  // Counted before it is tried, so parallel attempts cannot outrun the limits.
+  const attempt = await throttle.begin(ctx.tenant, identifier, ctx.ip);
+  if (!attempt.allowed) {
+    audit.emit({ type: 'login.throttled', tenant: ctx.tenant, reason: attempt.reason, ...origin(ctx) });
+    return fail(attempt.reason, { retryAfterSeconds: attempt.retryAfterSeconds });
   }
 
   // Over-long passwords are refused without hashing (no Argon2 CPU for attackers).
   const tooLong = passwordLength(input.password) > parts.config.passwords.maxLength;
-  const user = tooLong ? undefined : await users.findByEmail(ctx.tenant, identifier);
+  // No stored email holds a NUL (PostgreSQL text cannot): such an identifier names no
+  // account, and asking the Database would fail the request instead of answering it.
+  const storable = !identifier.includes('\u0000');
+  const user = tooLong || !storable ? undefined : await users.findByEmail(ctx.tenant, identifier);
   const storedHash = user ? await users.passwordHash(user.id) : undefined;
   const verified = tooLong
     ? { ok: false, needsRehash: false }
@@ -42,7 +46,7 @@ export async function loginWithPassword(
       : { ok: await hasher.verifyDummy(input.password).then(() => false), needsRehash: false };
 
   if (!user || !verified.ok) {
-    const locked = await throttle.recordFailure(ctx.tenant, identifier, ctx.ip);
+    const locked = await throttle.recordFailure(ctx.tenant, identifier, ctx.ip, attempt);
     audit.emit({
       type: 'login.failed',
       tenant: ctx.tenant,
@@ -54,7 +58,7 @@ export async function loginWithPassword(
     return fail('invalid_credentials');
   }
 
-  await throttle.recordSuccess(ctx.tenant, identifier, ctx.ip);
+  await throttle.recordSuccess(ctx.tenant, identifier, ctx.ip, attempt);
   if (verified.needsRehash) await users.setPasswordHash(user.id, await hasher.hash(input.password));
   return completeSignIn(parts, user, ['pwd'], ctx);
 }

@@ -29,7 +29,8 @@ export async function register(
   ctx: RequestContext,
 ): Promise<RegisterResult> {
   const { config, audit } = parts;
-  const limit = await parts.registerLimiter.hit(stateKeys.global('register', 'ip', ctx.tenant, ctx.ip));
+  // Per IP across tenants, like the login limits (a tenant header must not multiply it).
+  const limit = await parts.registerLimiter.hit(stateKeys.global('register', 'ip', ctx.ip));
   if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
 
   const { signupEnabled, signupAllowedDomains } = config.accounts;

@@ -5,6 +5,7 @@ import type { Session } from '../sessions/types.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { FixedWindowLimiter } from '../limits/fixed-window.js';
 import { stateKeys } from '../state/keys.js';
+import { deviceFingerprint } from '../sessions/device.js';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer.js';
 import type { PublicUser } from '../accounts/public-user.js';
 import { origin } from './complete-sign-in.js';
@@ -20,7 +21,15 @@ export interface SessionFlowParts {
   userOf(session: Session): Promise<PublicUser>;
 }
 
-/** `POST /auth/refresh`: per-session rate limit, one rotation, a fresh access token. */
+/**
+ * `POST /auth/refresh`: per-session rate limit, one rotation, a fresh access token.
+ *
+ * The limit counts per session *and device* (IP + user agent): it is checked before the
+ * secret (a refresh must stay two StateStore calls), and session ids are no secret (access
+ * tokens carry them as `sid`), so a per-session count would let anyone flood a victim's
+ * session with forged secrets and keep its owner from refreshing. A client looping on
+ * refresh still meets the limit from its own device.
+ */
 export async function refreshTokens(
   parts: SessionFlowParts,
   refreshToken: string,
@@ -29,7 +38,7 @@ export async function refreshTokens(
   const decoded = decodeRefreshToken(refreshToken);
   if (!decoded) return fail('invalid_refresh_token');
   const limit = await parts.refreshLimiter.hit(
-    stateKeys.user(decoded.tenant, decoded.userId, 'refresh-rate', decoded.sessionId),
+    stateKeys.user(decoded.tenant, decoded.userId, 'refresh-rate', decoded.sessionId, deviceFingerprint(ctx)),
   );
   if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
 

@@ -11,6 +11,13 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The engine's view of the caller; resolved on first use (see tenantOf). */
     context(): RequestContext;
+    /**
+     * The context of a request whose credential names its own tenant (a refresh token:
+     * API.md "refresh tokens carry their tenant themselves"), so no x-tenant-id is needed.
+     * Null when tenancy is on and x-tenant-id names another tenant: a credential of one
+     * tenant never works in another.
+     */
+    contextFor(tenant: string): RequestContext | null;
   }
 }
 
@@ -31,6 +38,16 @@ export function registerRequestContext(
       userAgent: this.headers['user-agent'],
       requestId: this.id,
       tenant: tenantOf(this, tenants, multiTenant),
+    });
+  });
+  app.decorateRequest('contextFor', function (this: FastifyRequest, tenant: string) {
+    const named = this.headers['x-tenant-id'];
+    if (multiTenant && typeof named === 'string' && named !== tenant) return null;
+    return createRequestContext({
+      ip: this.ip,
+      userAgent: this.headers['user-agent'],
+      requestId: this.id,
+      tenant: multiTenant ? tenant : DEFAULT_TENANT,
     });
   });
 }

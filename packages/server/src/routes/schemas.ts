@@ -50,8 +50,6 @@ export const emailSchema = z.string().trim().min(3).max(254).email();
 /** Passwords: bounded in bytes before any policy (the policy counts code points after NFKC). */
 export const passwordSchema = z.string().min(1).max(4096);
 
-export const refreshTokenSchema = z.string().min(1).max(512);
-
 /** 204 responses have no body. */
 export const noContent = z.null().describe('No content');
 

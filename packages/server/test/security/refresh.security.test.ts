@@ -50,7 +50,11 @@ describe('refresh token attacks', () => {
   /** The session is gone: its access token fails strict validation and its refresh token is dead. */
   async function expectSessionRevoked(pair: TokenPair) {
     expectProblem(await server.get('/auth/me', { token: pair.accessToken, ...HOME }), 401, 'invalid_token');
-    expectProblem(await server.get('/auth/verify-token?mode=strict', { token: pair.accessToken }), 401, 'invalid_token');
+    expectProblem(
+      await server.get('/auth/verify-token?mode=strict', { token: pair.accessToken }),
+      401,
+      'invalid_token',
+    );
     expectProblem(await refresh(pair.refreshToken), 401, 'invalid_refresh_token');
   }
   async function expectSessionAlive(pair: TokenPair) {
@@ -82,7 +86,10 @@ describe('refresh token attacks', () => {
 
   it.each([
     ['another user agent', { headers: { ...HOME.headers, 'user-agent': 'attacker-browser/6.6' } }],
-    ['another IP (x-forwarded-for via the trusted proxy)', { headers: { 'x-forwarded-for': '203.0.113.66' } }],
+    [
+      'another IP (x-forwarded-for via the trusted proxy)',
+      { headers: { 'x-forwarded-for': '203.0.113.66' } },
+    ],
   ])('a replay from %s inside the window is reuse: 401 and the session revoked', async (_name, device) => {
     const pair = await signedIn();
     const successor = await rotate(pair.refreshToken);
@@ -102,28 +109,34 @@ describe('refresh token attacks', () => {
     );
   });
 
-  it.each([10, 30])('%i parallel refreshes with one token: exactly one 200, every other a 409, each audited', async (count) => {
-    const pair = await signedIn();
-    const answers = await Promise.all(Array.from({ length: count }, () => refresh(pair.refreshToken)));
-    const winners = answers.filter((answer) => answer.statusCode === 200);
-    const conflicts = answers.filter((answer) => answer.statusCode === 409);
-    expect(winners).toHaveLength(1);
-    expect(conflicts).toHaveLength(count - 1);
-    for (const conflict of conflicts) expectProblem(conflict, 409, 'refresh_conflict');
-    const audited = (await server.audit()).filter(
-      (event) => event.type === 'refresh.conflict' && event.sessionId === pair.sessionId,
-    );
-    expect(audited.map((event) => event.requestId).sort()).toEqual(
-      conflicts.map((conflict) => conflict.headers['x-request-id']).sort(),
-    );
-    await expectSessionAlive(await rotate((winners[0]!.json() as TokenPair).refreshToken));
-  });
+  it.each([10, 30])(
+    '%i parallel refreshes with one token: exactly one 200, every other a 409, each audited',
+    async (count) => {
+      const pair = await signedIn();
+      const answers = await Promise.all(Array.from({ length: count }, () => refresh(pair.refreshToken)));
+      const winners = answers.filter((answer) => answer.statusCode === 200);
+      const conflicts = answers.filter((answer) => answer.statusCode === 409);
+      expect(winners).toHaveLength(1);
+      expect(conflicts).toHaveLength(count - 1);
+      for (const conflict of conflicts) expectProblem(conflict, 409, 'refresh_conflict');
+      const audited = (await server.audit()).filter(
+        (event) => event.type === 'refresh.conflict' && event.sessionId === pair.sessionId,
+      );
+      expect(audited.map((event) => event.requestId).sort()).toEqual(
+        conflicts.map((conflict) => conflict.headers['x-request-id']).sort(),
+      );
+      await expectSessionAlive(await rotate((winners[0]!.json() as TokenPair).refreshToken));
+    },
+  );
 
   const admin = (url: string, payload?: object) =>
     server.call('PUT', url, { token: adminToken, ...(payload ? { payload } : {}) });
   it.each([
     ['logout', (pair: TokenPair) => server.post('/auth/logout', {}, { token: pair.accessToken })],
-    ['logout-all', (pair: TokenPair) => server.post('/auth/logout-all', undefined, { token: pair.accessToken })],
+    [
+      'logout-all',
+      (pair: TokenPair) => server.post('/auth/logout-all', undefined, { token: pair.accessToken }),
+    ],
     ['revoke', (pair: TokenPair) => server.post('/auth/revoke', { refreshToken: pair.refreshToken })],
     ['a role change', (pair: TokenPair) => admin(`/admin/users/${pair.user.id}/roles`, { roles: ['user'] })],
     ['disabling the account', (pair: TokenPair) => admin(`/admin/users/${pair.user.id}/disable`)],
@@ -133,7 +146,38 @@ describe('refresh token attacks', () => {
     const ended = await end(current);
     expect(ended.statusCode, ended.body).toBeLessThan(300);
     expectProblem(await refresh(current.refreshToken), 401, 'invalid_refresh_token');
-    expectProblem(await server.get('/auth/me', { token: current.accessToken, ...HOME }), 401, 'invalid_token');
+    expectProblem(
+      await server.get('/auth/me', { token: current.accessToken, ...HOME }),
+      401,
+      'invalid_token',
+    );
+  });
+
+  it("logout with someone else's refresh token ends only the bearer's own session", async () => {
+    const [mallory, victim] = [await signedIn(), await signedIn()];
+    const loggedOut = await server.post(
+      '/auth/logout',
+      { refreshToken: victim.refreshToken },
+      { token: mallory.accessToken },
+    );
+    expect(loggedOut.statusCode).toBe(204);
+    await expectSessionRevoked(mallory);
+    await expectSessionAlive(await rotate(victim.refreshToken));
+  });
+
+  it("forged refreshes naming a victim's session cannot use up the victim's refresh budget", async () => {
+    // The session id is no secret (access tokens carry it as sid, gateways get x-session-id).
+    const pair = await signedIn();
+    const [prefix, tenant, userId, sessionId] = pair.refreshToken.split('.');
+    const attacker = { headers: { 'x-forwarded-for': '203.0.113.99', 'user-agent': 'flooder' } };
+    const answers = [];
+    for (let i = 0; i < 61; i++) {
+      const forged = `${prefix}.${tenant}.${userId}.${sessionId}.${randomBytes(32).toString('base64url')}`;
+      answers.push((await refresh(forged, attacker)).statusCode);
+    }
+    expect(answers.slice(0, 60)).toEqual(Array(60).fill(401));
+    expectProblem(await refresh(pair.refreshToken, attacker), 429, 'rate_limited'); // the flooder is limited
+    await expectSessionAlive(await rotate(pair.refreshToken)); // its owner is not
   });
 
   it('malformed and forged refresh tokens are 401 invalid_refresh_token; the real session survives', async () => {

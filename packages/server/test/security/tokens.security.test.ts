@@ -31,7 +31,8 @@ const REJECTED = ['invalid_token', 'unauthorized'] as const;
 const attacker = generateKeyPairSync('ed25519');
 const signEd25519 = (input: string, key: KeyObject = attacker.privateKey) =>
   b64url(sign(null, Buffer.from(input), key));
-const hmac = (input: string, secret: string | Buffer) => b64url(createHmac('sha256', secret).update(input).digest());
+const hmac = (input: string, secret: string | Buffer) =>
+  b64url(createHmac('sha256', secret).update(input).digest());
 
 /** `header.payload.signature` with the signature computed by `signer` over the first two. */
 function forge(header: object, payload: object, signer: (input: string) => string): string {
@@ -93,7 +94,10 @@ describe('bearer token attacks', () => {
         JSON.stringify({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }),
       ];
       for (const secret of secrets) {
-        for (const header of [{ alg: 'HS256', typ: 'at+jwt', kid: jwk.kid }, { alg: 'HS256', typ: 'at+jwt' }]) {
+        for (const header of [
+          { alg: 'HS256', typ: 'at+jwt', kid: jwk.kid },
+          { alg: 'HS256', typ: 'at+jwt' },
+        ]) {
           const token = forge(header, claims, (input) => hmac(input, secret));
           await expectRefusedEverywhere(`Bearer ${token}`, ['invalid_token']);
         }
@@ -121,6 +125,9 @@ describe('bearer token attacks', () => {
       '../../etc/passwd',
       '../../../../../../dev/null',
       "' OR 1=1 --",
+      '__proto__',
+      'constructor',
+      'hasOwnProperty',
       `${kid}' OR '1'='1`,
       `${kid}\u0000`,
       'x'.repeat(5000),
@@ -148,13 +155,21 @@ describe('bearer token attacks', () => {
     ];
     for (const token of tampered) await expectRefusedEverywhere(`Bearer ${token}`, ['invalid_token']);
     // An attacker-signed token with the victim's identity and admin roles, naming our kid.
-    const selfSigned = forge({ alg: 'EdDSA', typ: 'at+jwt', kid }, { ...userClaims, roles: ['admin'] }, signEd25519);
+    const selfSigned = forge(
+      { alg: 'EdDSA', typ: 'at+jwt', kid },
+      { ...userClaims, roles: ['admin'] },
+      signEd25519,
+    );
     await expectRefusedEverywhere(`Bearer ${selfSigned}`, ['invalid_token']);
   });
 
   it('tokens our key signed but that are not access tokens (typ JWT, no typ) are refused', async () => {
     const key = server.gatehouse.keyring.current().privateKey;
-    for (const header of [{ alg: 'EdDSA', kid, typ: 'JWT' }, { alg: 'EdDSA', kid }, { alg: 'EdDSA', kid, typ: 'id+jwt' }]) {
+    for (const header of [
+      { alg: 'EdDSA', kid, typ: 'JWT' },
+      { alg: 'EdDSA', kid },
+      { alg: 'EdDSA', kid, typ: 'id+jwt' },
+    ]) {
       const token = forge(header, claims, (input) => signEd25519(input, key));
       await expectRefusedEverywhere(`Bearer ${token}`, ['invalid_token']);
     }
@@ -227,7 +242,10 @@ interface WycheproofCase {
   jws: string;
 }
 
-const fixture = new URL('../../../core/test/fixtures/wycheproof/json_web_signature_test.json', import.meta.url);
+const fixture = new URL(
+  '../../../core/test/fixtures/wycheproof/json_web_signature_test.json',
+  import.meta.url,
+);
 const shared = new URL('file:///work/shared/vectors/wycheproof/json_web_signature_test.json');
 const vectors = JSON.parse(readFileSync(existsSync(fixture) ? fixture : shared, 'utf8')) as {
   testGroups: { tests: WycheproofCase[] }[];

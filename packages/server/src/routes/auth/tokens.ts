@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AuthEngine } from '@gatehouse/core';
+import { DEFAULT_TENANT, decodeRefreshToken, type AuthEngine } from '@gatehouse/core';
 import { authenticate, requireUser } from '../../plugins/auth-guard.js';
 import { sendFailure } from '../respond.js';
 import { noContent, problemSchema, sessionSchema, toIso, tokenPairSchema, userSchema } from '../schemas.js';
@@ -15,6 +15,9 @@ import { sendProblem } from '../../plugins/error-handler.js';
  * always"); only a body that is not `{ refreshToken: string }` is a 400.
  */
 const presentedRefreshToken = z.string();
+
+/** The tenant a refresh token names (malformed ones are refused by the engine anyway). */
+const tenantOfRefreshToken = (token: string): string => decodeRefreshToken(token)?.tenant ?? DEFAULT_TENANT;
 
 /** Refresh, revoke, logout, me and the gateway check. */
 export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
@@ -32,7 +35,10 @@ export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Pro
       },
     },
     async (request, reply) => {
-      const result = await engine.refresh(request.body.refreshToken, request.context());
+      const { refreshToken } = request.body;
+      const ctx = request.contextFor(tenantOfRefreshToken(refreshToken));
+      if (!ctx) return sendProblem(reply, problem('invalid_refresh_token', request.id));
+      const result = await engine.refresh(refreshToken, ctx);
       if (!result.ok) return sendFailure(request, reply, result);
       return result.tokens;
     },
@@ -49,7 +55,9 @@ export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Pro
       },
     },
     async (request, reply) => {
-      await engine.revoke(request.body.refreshToken, request.context());
+      const { refreshToken } = request.body;
+      const ctx = request.contextFor(tenantOfRefreshToken(refreshToken));
+      if (ctx) await engine.revoke(refreshToken, ctx);
       return reply.code(204).send(null);
     },
   );
