@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import {
   AuthError,
+  DEFAULT_TENANT,
   type AccessTokenClaims,
   type AuthEngine,
   type Session,
@@ -10,7 +11,13 @@ import {
 export interface Authenticated {
   claims: AccessTokenClaims;
   session?: Session | undefined;
+  /** The token's tenant. */
   tenant: string;
+  /**
+   * The tenant the request acts on: the token's, except for a system admin (an admin of
+   * the default tenant) naming another tenant in `x-tenant-id` on an admin route.
+   */
+  actingTenant: string;
 }
 
 declare module 'fastify' {
@@ -36,6 +43,7 @@ export async function authenticate(
   engine: AuthEngine,
   request: FastifyRequest,
   mode?: ValidationMode,
+  options: { systemAdminMayActOnOtherTenants?: boolean } = {},
 ): Promise<Authenticated> {
   const token = bearerToken(request);
   if (!token) throw new AuthError('unauthorized', 'Send an access token as Authorization: Bearer <token>');
@@ -49,10 +57,15 @@ export async function authenticate(
   if (!result.ok) throw new AuthError('invalid_token', 'The access token is invalid, expired or revoked');
   const tenant = result.claims.tid ?? 'default';
   const named = request.headers['x-tenant-id'];
-  if (multiTenant && typeof named === 'string' && named !== tenant) {
+  if (!multiTenant || typeof named !== 'string' || named === tenant) {
+    return { claims: result.claims, session: result.session, tenant, actingTenant: tenant };
+  }
+  const systemAdmin = tenant === DEFAULT_TENANT && result.claims.roles.includes('admin');
+  if (!(options.systemAdminMayActOnOtherTenants && systemAdmin)) {
     throw new AuthError('invalid_token', 'The access token belongs to another tenant');
   }
-  return { claims: result.claims, session: result.session, tenant };
+  if (!engine.tenants.has(named)) throw new AuthError('unknown_tenant', 'Send a known tenant in x-tenant-id');
+  return { claims: result.claims, session: result.session, tenant, actingTenant: named };
 }
 
 /** preHandler for routes that need a signed-in user. */
@@ -62,10 +75,14 @@ export function requireUser(engine: AuthEngine): preHandlerAsyncHookHandler {
   };
 }
 
-/** preHandler for `/admin/*`: a signed-in user with the `admin` role in the token's tenant. */
+/**
+ * preHandler for `/admin/*`: a signed-in user with the `admin` role. A tenant admin acts on
+ * its own tenant; the system admin (admin of the default tenant, e.g. the bootstrap admin)
+ * acts on the tenant named in `x-tenant-id`, or the default one.
+ */
 export function requireAdmin(engine: AuthEngine): preHandlerAsyncHookHandler {
   return async (request: FastifyRequest) => {
-    const auth = await authenticate(engine, request);
+    const auth = await authenticate(engine, request, undefined, { systemAdminMayActOnOtherTenants: true });
     if (!auth.claims.roles.includes('admin')) throw new AuthError('forbidden', 'This needs the admin role');
     request.auth = auth;
   };

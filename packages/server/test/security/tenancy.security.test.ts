@@ -193,6 +193,38 @@ describe('multi-tenant isolation', () => {
     }
   });
 
+  it('the system admin (default tenant) acts on the tenant it names; a tenant admin cannot switch', async () => {
+    await server.createUser('root@example.com', PASSWORD, { roles: ['user', 'admin'] });
+    const root = await server.login('root@example.com', PASSWORD, { headers: { 'x-tenant-id': 'default' } });
+    const target = await server.createUser('promote@example.com', PASSWORD, { tenant: 'globex' });
+    const put = (token: string, headers: Record<string, string>) =>
+      server.call('PUT', `/admin/users/${target}/roles`, {
+        token,
+        headers,
+        payload: { roles: ['user', 'admin'] },
+      });
+    // Without a header the system admin acts on the default tenant, where the user is not.
+    expectProblem(
+      await server.call('PUT', `/admin/users/${target}/roles`, {
+        token: root.accessToken,
+        payload: { roles: ['user'] },
+      }),
+      404,
+      'not_found',
+    );
+    expectProblem(await put(root.accessToken, { 'x-tenant-id': 'nowhere' }), 400, 'unknown_tenant');
+    expectProblem(await put(acmeAdmin.accessToken, { 'x-tenant-id': 'globex' }), 401, 'invalid_token');
+    const promoted = await put(root.accessToken, { 'x-tenant-id': 'globex' });
+    expect(promoted.statusCode).toBe(200);
+    expect((await server.engine.users.findById('globex', target))?.roles).toEqual(['user', 'admin']);
+    // A non-admin of the default tenant gets no such power.
+    await server.createUser('plain@example.com', PASSWORD);
+    const plain = await server.login('plain@example.com', PASSWORD, {
+      headers: { 'x-tenant-id': 'default' },
+    });
+    expectProblem(await put(plain.accessToken, { 'x-tenant-id': 'globex' }), 401, 'invalid_token');
+  });
+
   it("a tenant's admin cannot rotate the signing keys every tenant shares: 403", async () => {
     const before = server.gatehouse.keyring.current().kid;
     expectProblem(

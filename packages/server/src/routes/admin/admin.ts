@@ -44,7 +44,12 @@ export async function adminRoutes(app: FastifyInstance, engine: AuthEngine): Pro
     },
     async (request, reply) =>
       answer(
-        await engine.setRoles(request.auth!.tenant, request.params.id, request.body.roles, request.context()),
+        await engine.setRoles(
+          request.auth!.actingTenant,
+          request.params.id,
+          request.body.roles,
+          request.context(),
+        ),
         request,
         reply,
       ),
@@ -65,7 +70,7 @@ export async function adminRoutes(app: FastifyInstance, engine: AuthEngine): Pro
       async (request, reply) =>
         answer(
           await engine.setStatus(
-            request.auth!.tenant,
+            request.auth!.actingTenant,
             request.params.id,
             status === 'disable' ? 'disabled' : 'active',
             request.context(),
@@ -88,9 +93,9 @@ export async function adminRoutes(app: FastifyInstance, engine: AuthEngine): Pro
       },
     },
     async (request, reply) => {
-      const user = await engine.users.findById(request.auth!.tenant, request.params.id);
+      const user = await engine.users.findById(request.auth!.actingTenant, request.params.id);
       if (!user) return reply404(request, reply);
-      await engine.unlock(request.auth!.tenant, user, request.context());
+      await engine.unlock(request.auth!.actingTenant, user, request.context());
       return reply.send({ user: toPublicUser(user) });
     },
   );
