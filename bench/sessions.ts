@@ -11,25 +11,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { AuditDispatcher } from '../packages/core/src/audit/index.js';
 import { createConfig } from '../packages/core/src/config/index.js';
 import type { RequestContext } from '../packages/core/src/context/request-context.js';
-import { openDatabase, type Database } from '../packages/core/src/database/index.js';
 import {
   createAccessValidator,
   SessionService,
   type AccessTokenVerification,
   type Session,
 } from '../packages/core/src/sessions/index.js';
-import {
-  countStateStoreCalls,
-  MemoryStateStore,
-  RedisStateStore,
-  SqlStateStore,
-  type StateStore,
-} from '../packages/core/src/state/index.js';
+import { countStateStoreCalls } from '../packages/core/src/state/index.js';
+import { backendOpeners, measure, type Backend, type Op } from './harness.js';
 import type { AccessTokenClaims } from '../packages/core/src/tokens/claims.js';
 
 export interface SessionBenchRow {
@@ -50,12 +43,6 @@ export interface SessionBenchOptions {
   maxOps?: number;
   /** Print the table to stdout; default true. */
   print?: boolean;
-}
-
-interface Backend {
-  name: string;
-  store: StateStore;
-  close(): Promise<void>;
 }
 
 const CONCURRENCY = [1, 32];
@@ -106,7 +93,7 @@ async function benchBackend(backend: Backend, options: SessionBenchOptions): Pro
   const rows: SessionBenchRow[] = [];
   const record = async (op: string, concurrency: number, body: Op) => {
     counting.reset();
-    const figures = await measure(body, concurrency, options);
+    const figures = await measure(body, concurrency, options, 600);
     const callsPerOp = figures.ops === 0 ? 0 : Math.round((counting.total() / figures.ops) * 100) / 100;
     rows.push({ backend: backend.name, op, concurrency, ...figures, callsPerOp });
   };
@@ -162,75 +149,6 @@ class MapVerifier {
     const claims = this.issued.get(token);
     return claims ? { ok: true, claims } : { ok: false, reason: 'unknown' };
   }
-}
-
-type Op = (worker: number, i: number) => Promise<unknown>;
-
-async function measure(op: Op, concurrency: number, options: SessionBenchOptions) {
-  const caseMs = options.caseMs ?? 600;
-  const maxOps = options.maxOps ?? 20_000;
-  const latenciesUs: number[] = [];
-  const started = performance.now();
-  const worker = async (id: number) => {
-    for (let i = 0; latenciesUs.length < maxOps && performance.now() - started < caseMs; i++) {
-      const t0 = performance.now();
-      await op(id, i);
-      latenciesUs.push((performance.now() - t0) * 1_000);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, (_, id) => worker(id)));
-  const seconds = (performance.now() - started) / 1_000;
-  latenciesUs.sort((a, b) => a - b);
-  return {
-    ops: latenciesUs.length,
-    opsPerSec: Math.round(latenciesUs.length / seconds),
-    p50Us: percentile(latenciesUs, 0.5),
-    p99Us: percentile(latenciesUs, 0.99),
-  };
-}
-
-const percentile = (sorted: number[], p: number): number =>
-  Math.round(sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0);
-
-function backendOpeners(): (() => Promise<Backend>)[] {
-  const openers: (() => Promise<Backend>)[] = [
-    async () => {
-      const store = new MemoryStateStore();
-      return { name: 'memory', store, close: () => store.close() };
-    },
-    () => sqlBackend('sql (pglite, memory)', openDatabase({})),
-  ];
-  const { DATABASE_URL, REDIS_URL, REDIS_CLUSTER_NODES } = process.env;
-  if (DATABASE_URL)
-    openers.push(() => sqlBackend('sql (postgres)', openDatabase({ databaseUrl: DATABASE_URL })));
-  if (REDIS_URL) openers.push(() => redisBackend('redis', { redisUrl: REDIS_URL }));
-  if (REDIS_CLUSTER_NODES) {
-    const clusterNodes = REDIS_CLUSTER_NODES.split(',').map((node) => node.trim());
-    openers.push(() => redisBackend('redis-cluster', { clusterNodes }));
-  }
-  return openers;
-}
-
-async function sqlBackend(name: string, opening: Promise<Database>): Promise<Backend> {
-  const database = await opening;
-  await database.migrate();
-  const store = new SqlStateStore({ sql: database.sql });
-  return {
-    name,
-    store,
-    close: async () => {
-      await store.close();
-      await database.close();
-    },
-  };
-}
-
-async function redisBackend(
-  name: string,
-  options: Parameters<typeof RedisStateStore.connect>[0],
-): Promise<Backend> {
-  const store = await RedisStateStore.connect(options);
-  return { name, store, close: () => store.close() };
 }
 
 function formatTable(rows: SessionBenchRow[]): string {

@@ -6,16 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { openDatabase, type Database } from '../packages/core/src/database/index.js';
-import {
-  MemoryStateStore,
-  RedisStateStore,
-  SqlStateStore,
-  stateKeys,
-  type StateStore,
-} from '../packages/core/src/state/index.js';
+import { stateKeys, type StateStore } from '../packages/core/src/state/index.js';
+import { backendOpeners, measure, type Op } from './harness.js';
 
 export interface StateStoreBenchRow {
   backend: string;
@@ -35,15 +28,6 @@ export interface StateStoreBenchOptions {
   /** Print the table to stdout; default true. */
   print?: boolean;
 }
-
-interface Backend {
-  name: string;
-  store: StateStore;
-  close(): Promise<void>;
-}
-
-/** One operation of worker `worker`, its `i`-th call. */
-type Op = (worker: number, i: number) => Promise<unknown>;
 
 const TTL = { ttlMs: 60_000 };
 const CONCURRENCY = [1, 32];
@@ -68,7 +52,7 @@ export async function runStateStoreBench(
             backend: backend.name,
             op,
             concurrency,
-            ...(await measure(body, concurrency, options)),
+            ...(await measure(body, concurrency, options, 700)),
           });
         }
       }
@@ -103,75 +87,6 @@ const CASES: Record<
     };
   },
 };
-
-async function measure(op: Op, concurrency: number, options: StateStoreBenchOptions) {
-  const caseMs = options.caseMs ?? 700;
-  const maxOps = options.maxOps ?? 20_000;
-  const latenciesUs: number[] = [];
-  const started = performance.now();
-  const worker = async (id: number) => {
-    for (let i = 0; latenciesUs.length < maxOps && performance.now() - started < caseMs; i++) {
-      const t0 = performance.now();
-      await op(id, i);
-      latenciesUs.push((performance.now() - t0) * 1_000);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, (_, id) => worker(id)));
-  const seconds = (performance.now() - started) / 1_000;
-  latenciesUs.sort((a, b) => a - b);
-  return {
-    ops: latenciesUs.length,
-    opsPerSec: Math.round(latenciesUs.length / seconds),
-    p50Us: percentile(latenciesUs, 0.5),
-    p99Us: percentile(latenciesUs, 0.99),
-  };
-}
-
-const percentile = (sorted: number[], p: number): number =>
-  Math.round(sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0);
-
-function backendOpeners(): (() => Promise<Backend>)[] {
-  const openers: (() => Promise<Backend>)[] = [
-    async () => {
-      const store = new MemoryStateStore();
-      return { name: 'memory', store, close: () => store.close() };
-    },
-    () => sqlBackend('sql (pglite, memory)', openDatabase({})),
-  ];
-  const { DATABASE_URL, REDIS_URL, REDIS_CLUSTER_NODES } = process.env;
-  if (DATABASE_URL)
-    openers.push(() => sqlBackend('sql (postgres)', openDatabase({ databaseUrl: DATABASE_URL })));
-  if (REDIS_URL) openers.push(() => redisBackend('redis', { redisUrl: REDIS_URL }));
-  if (REDIS_CLUSTER_NODES) {
-    const clusterNodes = REDIS_CLUSTER_NODES.split(',').map((node) => node.trim());
-    openers.push(() => redisBackend('redis-cluster', { clusterNodes }));
-  }
-  return openers;
-}
-
-async function sqlBackend(name: string, opening: Promise<Database>): Promise<Backend> {
-  const database = await opening;
-  await database.migrate();
-  const store = new SqlStateStore({ sql: database.sql });
-  return {
-    name,
-    store,
-    close: async () => {
-      // Leave no bench rows behind in a shared PostgreSQL.
-      await database.sql.query(`delete from state_entries where key like 'gh:bench:%'`);
-      await store.close();
-      await database.close();
-    },
-  };
-}
-
-async function redisBackend(
-  name: string,
-  options: Parameters<typeof RedisStateStore.connect>[0],
-): Promise<Backend> {
-  const store = await RedisStateStore.connect(options);
-  return { name, store, close: () => store.close() }; // bench keys expire with their TTL
-}
 
 function formatTable(rows: StateStoreBenchRow[]): string {
   const header = ['backend', 'op', 'conc', 'ops', 'ops/s', 'p50 µs', 'p99 µs'];
