@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { Agent, request } from 'undici';
+import { createScratchPostgres } from '../packages/core/test/helpers/real-backends.js';
 
 const BIN = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
 const PASSWORD = 'benchmark passphrase 1';
@@ -21,7 +22,11 @@ const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]
 const pin = (core: number, argv: string[]) =>
   has('taskset') ? ['taskset', '-c', String(core), ...argv] : argv;
 
-async function startServer(port: number, dataDir: string): Promise<ChildProcess> {
+async function startServer(
+  port: number,
+  dataDir: string,
+  databaseUrl: string | undefined,
+): Promise<ChildProcess> {
   const env = {
     PATH: process.env.PATH,
     PORT: String(port),
@@ -32,7 +37,7 @@ async function startServer(port: number, dataDir: string): Promise<ChildProcess>
     GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
     // The benchmark measures throughput, not the abuse limits.
     GATEHOUSE_RATE_LIMITS__ENABLED: 'false',
-    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   };
   const [command, ...args] = pin(1, [process.execPath, BIN, 'serve']);
@@ -122,7 +127,11 @@ export async function runHttpBench(seconds = 8): Promise<void> {
   console.log(
     `HTTP (server on core 1${has('taskset') ? '' : ' — taskset missing, not pinned'}, load on core 0; ${backend}; 32 connections, ${seconds} s each)`,
   );
-  const server = await startServer(port, dataDir);
+  // A database of its own: keys sealed by an earlier run's secret must not get in the way.
+  const scratch = process.env.DATABASE_URL
+    ? await createScratchPostgres(process.env.DATABASE_URL)
+    : undefined;
+  const server = await startServer(port, dataDir, scratch?.url);
   try {
     const { accessToken } = await login(base);
     if (has('wrk')) {
@@ -136,7 +145,10 @@ export async function runHttpBench(seconds = 8): Promise<void> {
     } else console.log('  verify-token: wrk not installed (apt-get install wrk)');
     console.log(`  refresh             ${await refreshLoad(base, 32, seconds)}`);
   } finally {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');
+    await exited;
+    await scratch?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
