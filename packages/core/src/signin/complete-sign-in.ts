@@ -3,7 +3,8 @@ import type { UserRow } from '../accounts/user-repository.js';
 import type { RequestContext } from '../context/request-context.js';
 import type { AuthMethod } from '../tokens/claims.js';
 import type { AuthEngineParts } from './engine-parts.js';
-import { fail, type Outcome, type TokenPair } from './types.js';
+import { tokenPair } from './session-flows.js';
+import { fail, origin, type Outcome, type TokenPair } from './types.js';
 
 /**
  * The one sign-in pipeline's tail: every first factor (password today; magic link,
@@ -47,51 +48,25 @@ async function issueSession(
   amr: AuthMethod[],
   ctx: RequestContext,
 ): Promise<Outcome<{ tokens: TokenPair }>> {
-  const authTimeMs = parts.clock.now();
-  const session = await parts.sessions.createSession({
+  const publicUser = toPublicUser(user);
+  const created = await parts.sessions.createSession({
     ctx,
     userId: user.id,
-    authTime: authTimeMs,
+    authTime: parts.clock.now(),
     amr,
     versions: { rv: user.roleVersion, pv: user.permissionVersion, av: user.accountVersion },
     roles: user.roles,
-    user: toPublicUser(user),
+    user: publicUser,
   });
-  if (!session.ok) return fail('rate_limited', { retryAfterSeconds: 60 });
-  const access = parts.issuer.issue({
-    userId: user.id,
-    sessionId: session.sessionId,
-    tenant: ctx.tenant,
-    authTime: Math.floor(authTimeMs / 1000),
-    amr,
-    roleVersion: user.roleVersion,
-    permissionVersion: user.permissionVersion,
-    accountVersion: user.accountVersion,
-    roles: user.roles,
-  });
+  // The tenant's session cap is reached (sessions.maxPerTenant): others are never evicted.
+  if (!created.ok) return fail('rate_limited', { retryAfterSeconds: 60 });
   parts.audit.emit({
     type: 'login.succeeded',
     tenant: ctx.tenant,
     userId: user.id,
-    sessionId: session.sessionId,
+    sessionId: created.sessionId,
     data: { amr: amr.join(' ') },
     ...origin(ctx),
   });
-  return {
-    ok: true,
-    tokens: {
-      accessToken: access.token,
-      refreshToken: session.refreshToken,
-      tokenType: 'Bearer',
-      expiresIn: access.expiresIn,
-      sessionId: session.sessionId,
-      user: toPublicUser(user),
-    },
-  };
+  return { ok: true, tokens: tokenPair(parts.issuer, created.session, created.refreshToken, publicUser) };
 }
-
-export const origin = (ctx: RequestContext) => ({
-  requestId: ctx.requestId,
-  ip: ctx.ip,
-  userAgent: ctx.userAgent,
-});

@@ -1,9 +1,9 @@
 import { normalizeEmail } from '../accounts/email.js';
 import type { RequestContext } from '../context/request-context.js';
 import { passwordLength } from '../password/index.js';
-import { completeSignIn, origin } from './complete-sign-in.js';
+import { completeSignIn } from './complete-sign-in.js';
 import type { AuthEngineParts } from './engine-parts.js';
-import { fail, type Outcome, type TokenPair } from './types.js';
+import { fail, origin, type Outcome, type TokenPair } from './types.js';
 
 export interface PasswordLoginInput {
   email: string;
@@ -34,16 +34,13 @@ export async function loginWithPassword(
 
   // Over-long passwords are refused without hashing (no Argon2 CPU for attackers).
   const tooLong = passwordLength(input.password) > parts.config.passwords.maxLength;
-  // No stored email holds a NUL (PostgreSQL text cannot): such an identifier names no
-  // account, and asking the Database would fail the request instead of answering it.
-  const storable = !identifier.includes('\u0000');
-  const user = tooLong || !storable ? undefined : await users.findByEmail(ctx.tenant, identifier);
+  const user = tooLong ? undefined : await users.findByEmail(ctx.tenant, identifier);
   const storedHash = user ? await users.passwordHash(user.id) : undefined;
   const verified = tooLong
     ? { ok: false, needsRehash: false }
     : storedHash
       ? await hasher.verify(storedHash, input.password)
-      : { ok: await hasher.verifyDummy(input.password).then(() => false), needsRehash: false };
+      : await hasher.verifyDummy(input.password);
 
   if (!user || !verified.ok) {
     const locked = await throttle.recordFailure(ctx.tenant, identifier, ctx.ip, attempt);

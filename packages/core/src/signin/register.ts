@@ -4,9 +4,8 @@ import { EmailTakenError } from '../accounts/user-repository.js';
 import type { RequestContext } from '../context/request-context.js';
 import { checkPasswordPolicy } from '../password/index.js';
 import { stateKeys } from '../state/keys.js';
-import { origin } from './complete-sign-in.js';
 import type { AuthEngineParts } from './engine-parts.js';
-import { fail, type Outcome } from './types.js';
+import { fail, origin, type Outcome } from './types.js';
 
 export interface RegisterInput {
   email: string;

@@ -8,8 +8,7 @@ import { stateKeys } from '../state/keys.js';
 import { deviceFingerprint } from '../sessions/device.js';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer.js';
 import type { PublicUser } from '../accounts/public-user.js';
-import { origin } from './complete-sign-in.js';
-import { fail, type Outcome, type TokenPair } from './types.js';
+import { fail, origin, type Outcome, type TokenPair } from './types.js';
 import type { AuditEmitter } from '../sessions/types.js';
 
 export interface SessionFlowParts {
@@ -45,17 +44,27 @@ export async function refreshTokens(
   const rotated = await parts.sessions.rotateRefreshToken(refreshToken, ctx);
   if (!rotated.ok) return fail(rotated.reason);
   const { session } = rotated;
-  const access = parts.issuer.issue(subjectOf(session));
   return {
     ok: true,
-    tokens: {
-      accessToken: access.token,
-      refreshToken: rotated.refreshToken,
-      tokenType: 'Bearer',
-      expiresIn: access.expiresIn,
-      sessionId: session.id,
-      user: await parts.userOf(session),
-    },
+    tokens: tokenPair(parts.issuer, session, rotated.refreshToken, await parts.userOf(session)),
+  };
+}
+
+/** A fresh access token for the session, packed with its refresh token as API.md's TokenPair. */
+export function tokenPair(
+  issuer: AccessTokenIssuer,
+  session: Session,
+  refreshToken: string,
+  user: PublicUser,
+): TokenPair {
+  const access = issuer.issue(subjectOf(session));
+  return {
+    accessToken: access.token,
+    refreshToken,
+    tokenType: 'Bearer',
+    expiresIn: access.expiresIn,
+    sessionId: session.id,
+    user,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { PublicUser } from '../accounts/public-user.js';
+import type { RequestContext } from '../context/request-context.js';
 import type { AuthErrorCode } from '../errors/auth-error.js';
 
 /** API.md `TokenPair`. */
@@ -26,4 +27,11 @@ export const fail = (code: AuthErrorCode, extra: Omit<Failure, 'ok' | 'code'> = 
   ok: false,
   code,
   ...extra,
+});
+
+/** Who asked, for audit events. */
+export const origin = (ctx: RequestContext) => ({
+  requestId: ctx.requestId,
+  ip: ctx.ip,
+  userAgent: ctx.userAgent,
 });
