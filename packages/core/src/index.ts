@@ -37,3 +37,5 @@ export type { TokenPair, Outcome, Failure } from './signin/types.js';
 export type { RegisterInput, RegisterResult } from './signin/register.js';
 export type { PasswordLoginInput } from './signin/login-with-password.js';
 export { AuthEngine, type AuthEngineOptions } from './auth-engine.js';
+export * from './delivery/index.js';
+export * from './jobs/index.js';

@@ -50,6 +50,7 @@ function checkCrossKeyRules(c: ConfigBeforeDerivation, ctx: Ctx): void {
       c.server.authBodyLimitBytes,
     );
   }
+  checkDeliveryRules(c, ctx);
   // (Skipped when the policy itself is contradictory: that is reported above.)
   if (c.bootstrapAdmin !== undefined && c.passwords.minLength <= c.passwords.maxLength) {
     const length = passwordLength(c.bootstrapAdmin.password);
@@ -61,6 +62,29 @@ function checkCrossKeyRules(c: ConfigBeforeDerivation, ctx: Ctx): void {
         `expected ${minLength} to ${maxLength} characters (the password policy)`,
         c.bootstrapAdmin.password,
       );
+    }
+  }
+}
+
+/** Transports need their settings; production must pick transports on purpose. */
+function checkDeliveryRules(c: ConfigBeforeDerivation, ctx: Ctx): void {
+  const production = c.environment === 'production';
+  if (production && c.mail.transport === undefined) {
+    report(
+      ctx,
+      ['mail', 'transport'],
+      "expected 'smtp' (with mail.smtpUrl) in production, or 'outbox' to accept that mail is only stored",
+      undefined,
+    );
+  }
+  if (c.mail.transport === 'smtp' && c.mail.smtpUrl === undefined) {
+    report(ctx, ['mail', 'smtpUrl'], "expected an smtp:// or smtps:// URL with mail.transport 'smtp'", undefined);
+  }
+  if (c.sms.transport === 'twilio') {
+    for (const key of ['accountSid', 'authToken', 'from'] as const) {
+      if (c.sms.twilio[key] === undefined) {
+        report(ctx, ['sms', 'twilio', key], "expected a value with sms.transport 'twilio'", undefined);
+      }
     }
   }
 }
@@ -78,9 +102,16 @@ export function resolveDerivedDefaults(c: ConfigBeforeDerivation, ctx: Ctx) {
   const issuer = c.tokens.issuer ?? publicUrl;
   // A retired key must outlive every token it signed.
   const keyRotationGraceSeconds = c.tokens.keyRotationGraceSeconds ?? c.tokens.accessTokenTtlSeconds;
+  // Development stores messages for the outbox; production must choose (checked above).
+  const devTransport = c.environment === 'production' ? undefined : ('outbox' as const);
+  const mailTransport = c.mail.transport ?? devTransport ?? 'smtp';
+  const smsTransport = c.sms.transport ?? devTransport ?? 'none';
+  const appUrl = stripTrailingSlashes(c.mail.appUrl ?? publicUrl);
   return {
     ...c,
     server: { ...c.server, host, publicUrl },
     tokens: { ...c.tokens, issuer, keyRotationGraceSeconds },
+    mail: { ...c.mail, transport: mailTransport, appUrl },
+    sms: { ...c.sms, transport: smsTransport },
   };
 }

@@ -181,6 +181,22 @@ const rateLimitsSchema = z.strictObject({
   refresh: z
     .strictObject({ perSession: int(1).default(60), windowSeconds: int(1).default(MINUTE) })
     .prefault({}),
+  // Verification-email requests (register's mail, resend): 5 an hour per address stops
+  // mail bombing; 20 per IP stops one client spraying addresses. Counted identically
+  // for unknown addresses, so a 429 reveals nothing.
+  verificationRequests: requestLimits(5, 20, HOUR),
+  // Password-reset requests (forgot): the same reasoning and numbers.
+  resetRequests: requestLimits(5, 20, HOUR),
+  // Code/token submissions (verify-email, password reset) per IP: 30 per 15 min; each
+  // challenge also dies after its own attempt limit (accounts.*.maxAttempts).
+  codeSubmissions: z
+    .strictObject({ perIp: int(1).default(30), windowSeconds: int(1).default(15 * MINUTE) })
+    .prefault({}),
+  // Password changes per user: 10 an hour; a wrong current password also counts
+  // toward the login throttles, so a stolen access token cannot guess it.
+  passwordChange: z
+    .strictObject({ perUser: int(1).default(10), windowSeconds: int(1).default(HOUR) })
+    .prefault({}),
 });
 
 const accountsSchema = z.strictObject({
@@ -192,6 +208,92 @@ const accountsSchema = z.strictObject({
   signupEnabled: z.boolean().default(true),
   // When non-empty, only these email domains may sign up.
   signupAllowedDomains: z.array(checked(isDomain, 'a lower-case domain like example.com')).default([]),
+  // Email verification: links live 24 h (people open mail later), codes 10 min.
+  verification: oneTimeSecretSchema(DAY),
+  // Password reset: links live 1 h (OWASP Forgot Password Cheat Sheet: short-lived).
+  passwordReset: oneTimeSecretSchema(HOUR),
+});
+
+/** Per identifier and per IP in one window (request-type limits). */
+function requestLimits(perIdentifier: number, perIp: number, windowSeconds: number) {
+  return z
+    .strictObject({
+      perIdentifier: int(1).default(perIdentifier),
+      perIp: int(1).default(perIp),
+      windowSeconds: int(1).default(windowSeconds),
+    })
+    .prefault({});
+}
+
+/**
+ * How a one-time secret reaches the user: 'token' (a link with a 256-bit token), 'otp'
+ * (a code entered with the email) or 'uuid' (a code entered with the challenge id).
+ */
+function oneTimeSecretSchema(linkTtlSeconds: number) {
+  return z
+    .strictObject({
+      strategy: z.enum(['token', 'otp', 'uuid']).default('token'),
+      // Digits of a code (otp/uuid): 6 to 10. With maxAttempts 5, a 6-digit code is
+      // guessed with probability 5 in a million per challenge.
+      codeDigits: int(6, 10).default(6),
+      // Codes live 10 minutes (typed from the mail at once).
+      codeTtlSeconds: int(60, DAY).default(10 * MINUTE),
+      // Links live as long as linkTtlSeconds (see each use).
+      linkTtlSeconds: int(60, 7 * DAY).default(linkTtlSeconds),
+      // Wrong submissions before the challenge dies (a new one must be requested).
+      maxAttempts: int(1, 20).default(5),
+    })
+    .prefault({});
+}
+
+const mailSchema = z.strictObject({
+  // 'outbox' stores messages for GET /api/v1/dev/outbox (development); 'smtp' sends them.
+  // Resolved: 'outbox' outside production. In production it must be chosen explicitly
+  // (an outbox there would silently swallow every verification and reset email).
+  transport: z.enum(['outbox', 'smtp']).optional(),
+  // smtp://user:pass@host:587 (STARTTLS when offered) or smtps://...:465 (implicit TLS).
+  smtpUrl: checked(hasScheme('smtp', 'smtps'), 'an smtp:// or smtps:// URL').optional(),
+  // Verify the SMTP server's certificate (turn off only for a private relay with a
+  // self-signed certificate; lint warns).
+  smtpRejectUnauthorized: z.boolean().default(true),
+  // Refuse to send over a connection that did not upgrade to TLS (smtp:// only).
+  smtpRequireTls: z.boolean().default(false),
+  // The From header.
+  from: nonEmpty.default('Gatehouse <no-reply@localhost>'),
+  // Product name used in subjects and bodies.
+  productName: nonEmpty.max(100).default('Gatehouse'),
+  // Base URL of the pages that links open (verify email, reset password). Resolved:
+  // the public URL.
+  appUrl: checked(isHttpBaseUrl, 'an http(s) URL without credentials, query or fragment').optional(),
+});
+
+const smsSchema = z.strictObject({
+  // 'outbox' (development), 'twilio', or 'none' (no SMS: SMS codes are not offered).
+  // Resolved: 'outbox' outside production, 'none' in production.
+  transport: z.enum(['outbox', 'twilio', 'none']).optional(),
+  twilio: z
+    .strictObject({
+      accountSid: nonEmpty.optional(),
+      authToken: nonEmpty.optional(),
+      // Sender number (E.164) or messaging service id.
+      from: nonEmpty.optional(),
+      // The REST API base; tests point it at a local fake.
+      apiUrl: checked(hasScheme('https', 'http'), 'an http(s) URL').default('https://api.twilio.com'),
+    })
+    .prefault({}),
+});
+
+const jobsSchema = z.strictObject({
+  // Attempts per job before it is kept as failed: 8 attempts with exponential backoff
+  // from 2 s span about 4 minutes, enough to ride out a mail server restart.
+  maxAttempts: int(1, 50).default(8),
+  backoffBaseMs: int(10, 3_600_000).default(2_000),
+  // Jobs processed at once per instance.
+  concurrency: int(1, 64).default(4),
+  // SQL queue: how often an idle worker looks for due jobs, and how long a claimed job
+  // is leased before another worker may take it over (a crashed worker's jobs resume).
+  pollIntervalMs: int(10, 60_000).default(500),
+  leaseSeconds: int(5, 3_600).default(60),
 });
 
 const tenancySchema = z.strictObject({
@@ -228,6 +330,9 @@ const baseSchema = z.strictObject({
   rateLimits: rateLimitsSchema.prefault({}),
   accounts: accountsSchema.prefault({}),
   tenancy: tenancySchema.prefault({}),
+  mail: mailSchema.prefault({}),
+  sms: smsSchema.prefault({}),
+  jobs: jobsSchema.prefault({}),
   // First (system) admin, created once at start if absent.
   bootstrapAdmin: z.strictObject({ email: z.email(), password: nonEmpty }).optional(),
 });

@@ -40,7 +40,7 @@ export const users = pgTable(
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true, mode: 'date' }),
     name: text('name'),
     locale: text('locale'),
-    /** 'active' | 'disabled' */
+    /** 'active' | 'disabled' | 'locked' (by an admin) | 'deleted' (soft: the email stays taken) */
     status: text('status').notNull().default('active'),
     roles: text('roles')
       .array()
@@ -52,6 +52,7 @@ export const users = pgTable(
     accountVersion: integer('account_version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
     uniqueIndex('users_tenant_email_unique').on(t.tenantId, t.emailNormalized),
@@ -131,4 +132,58 @@ export const stateIndex = pgTable(
   (t) => [primaryKey({ columns: [t.indexKey, t.member] }), index('state_index_expires_idx').on(t.expiresAt)],
 );
 
-export const schema = { tenants, users, credentials, signingKeys, stateEntries, stateIndex };
+/**
+ * The durable job queue used when no Redis is configured (jobs/sql-queue.ts). A job is
+ * claimed by leasing it (`locked_until`); a worker that dies loses its lease and the job
+ * runs again. Finished jobs are deleted; jobs out of attempts stay with status 'failed'.
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /** 'waiting' | 'failed' */
+    status: text('status').notNull().default('waiting'),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    runAt: timestamp('run_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('jobs_due_idx').on(t.status, t.runAt)],
+);
+
+/**
+ * Messages kept by the `outbox` mail/SMS transport (development), listed newest first at
+ * GET /api/v1/dev/outbox. They hold one-time secrets in clear, which is the point in
+ * development; production never has this transport unless chosen explicitly.
+ */
+export const outboxMessages = pgTable(
+  'outbox_messages',
+  {
+    id: uuid('id').primaryKey(),
+    recipient: text('recipient').notNull(),
+    /** 'email' | 'sms' */
+    channel: text('channel').notNull(),
+    template: text('template').notNull(),
+    subject: text('subject'),
+    text: text('text').notNull(),
+    html: text('html'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('outbox_recipient_idx').on(t.recipient, t.createdAt)],
+);
+
+export const schema = {
+  tenants,
+  users,
+  credentials,
+  signingKeys,
+  stateEntries,
+  stateIndex,
+  jobs,
+  outboxMessages,
+};
