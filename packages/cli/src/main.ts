@@ -4,6 +4,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { keysCommand } from './commands/keys.js';
 import { serveCommand } from './commands/serve.js';
 import { tenantsCommand } from './commands/tenants.js';
+import { usersCommand } from './commands/users.js';
 import { consoleOutput, describeError, type Output } from './output.js';
 
 const USAGE = `Usage: gatehouse <command> [options]
@@ -14,6 +15,9 @@ Commands:
   keys rotate | keys list        Rotate the signing keys / list the published keys
   tenants create <slug> [name]   Create a tenant (multi-tenancy)
   tenants list                   List the tenants
+  users create --email <email> --password-stdin [--role admin] [--tenant <slug>] [--name <name>]
+                                 Create a verified account; the password is the first line of stdin
+  users list [--tenant <slug>]   List the accounts (email, id, status, roles)
 
 Options:
   --debug    Print stack traces on errors
@@ -22,6 +26,15 @@ Options:
 Configuration comes from the environment (PORT, DATABASE_URL, REDIS_URL,
 GATEHOUSE_SECRET, GATEHOUSE_*) and an optional GATEHOUSE_CONFIG file;
 see docs/configuration.md.`;
+
+/** Options of `gatehouse users` (parseArgs is strict: anything else is a usage error). */
+const USERS_OPTIONS = {
+  email: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  role: { type: 'string' },
+  tenant: { type: 'string' },
+  name: { type: 'string' },
+} as const;
 
 /** Returns the process exit code: 0 ok, 1 failure, 2 usage or configuration error. */
 export async function main(
@@ -34,7 +47,7 @@ export async function main(
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { help: { type: 'boolean', short: 'h' }, debug: { type: 'boolean' } },
+      options: { help: { type: 'boolean', short: 'h' }, debug: { type: 'boolean' }, ...USERS_OPTIONS },
     });
   } catch (error) {
     out.error(`${describeError(error, false)}\n\n${USAGE}`);
@@ -45,8 +58,13 @@ export async function main(
     (command || parsed.values.help ? out.info : out.error)(USAGE);
     return parsed.values.help ? 0 : 2;
   }
-  if (rest.length > 0 && command !== 'keys' && command !== 'tenants') {
+  if (rest.length > 0 && command !== 'keys' && command !== 'tenants' && command !== 'users') {
     out.error(`Unexpected argument: ${rest[0]}\n\n${USAGE}`);
+    return 2;
+  }
+  const stray = Object.keys(USERS_OPTIONS).find((name) => name in parsed.values);
+  if (stray && command !== 'users') {
+    out.error(`--${stray} only applies to gatehouse users\n\n${USAGE}`);
     return 2;
   }
   try {
@@ -61,6 +79,8 @@ export async function main(
         return await keysCommand(rest[0], env, out);
       case 'tenants':
         return await tenantsCommand(rest, env, out);
+      case 'users':
+        return await usersCommand(rest, parsed.values, env, out);
       default:
         out.error(`Unknown command: ${command}\n\n${USAGE}`);
         return 2;

@@ -58,10 +58,24 @@ describe('gatehouse serve on embedded defaults', () => {
   it('refuses to start in production without GATEHOUSE_SECRET', async () => {
     const result = await runCli(
       ['serve'],
-      cleanEnv({ NODE_ENV: 'production', PORT: String(await freePort()), GATEHOUSE_DATA_DIR: dataDir }),
+      cleanEnv({
+        NODE_ENV: 'production',
+        PORT: String(await freePort()),
+        GATEHOUSE_DATA_DIR: dataDir,
+        GATEHOUSE_MAIL_TRANSPORT: 'outbox',
+      }),
     );
     expect(result.code).not.toBe(0);
     expect(result.stderr + result.stdout).toMatch(/GATEHOUSE_SECRET is required/);
+  });
+
+  it('refuses to start in production until a mail transport is chosen', async () => {
+    const result = await runCli(
+      ['serve'],
+      cleanEnv({ NODE_ENV: 'production', PORT: String(await freePort()), GATEHOUSE_DATA_DIR: dataDir }),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/GATEHOUSE_MAIL_TRANSPORT|mail\.transport/);
   });
 
   it('names the unreachable Redis (without its password) and releases the embedded database', async () => {

@@ -1,14 +1,17 @@
 import { hkdfSync } from 'node:crypto';
 import { AuthError } from './errors/auth-error.js';
 import { toPublicUser, type PublicUser } from './accounts/public-user.js';
+import { EmailTakenError, UserRepository, type UserRow } from './accounts/user-repository.js';
+import { UserDirectory, type UserListQuery, type UserPage } from './accounts/user-directory.js';
 import {
-  EmailTakenError,
-  UserRepository,
-  type UserRow,
-  type UserStatus,
-} from './accounts/user-repository.js';
+  changeAccountStatus,
+  findLiveUser,
+  revokeAllSessions,
+  viewUser,
+  type AccountStatusParts,
+  type AdminUserView,
+} from './accounts/account-status.js';
 import { DEFAULT_TENANT } from './tenants/ensure-tenants.js';
-import { normalizeEmail } from './accounts/email.js';
 import { AuditDispatcher, logAuditSink, type AuditEvent, type AuditSink } from './audit/index.js';
 import type { RequestContext } from './context/request-context.js';
 import type { Gatehouse } from './gatehouse.js';
@@ -30,6 +33,19 @@ import {
 } from './signin/session-flows.js';
 import type { Outcome, TokenPair } from './signin/types.js';
 import { TenantDirectory } from './tenants/tenant-directory.js';
+import { Deliverer } from './delivery/deliverer.js';
+import { OutboxStore } from './delivery/outbox.js';
+import type { Mailer, SmsSender } from './delivery/types.js';
+import { PermanentJobError, type Job } from './jobs/types.js';
+import { isAccountJob, runAccountJob } from './lifecycle/account-jobs.js';
+import { changePassword, type ChangePasswordInput, type SignedIn } from './lifecycle/change-password.js';
+import { deleteAccount } from './lifecycle/delete-account.js';
+import { requestVerificationEmail, verifyEmail } from './lifecycle/email-verification.js';
+import { requestPasswordReset, resetPassword, type ResetPasswordInput } from './lifecycle/password-reset.js';
+import { profileOf, updateProfile, type Profile, type ProfileUpdate } from './lifecycle/profile.js';
+import { RequestLimits } from './lifecycle/request-limits.js';
+import type { CodeInput } from './lifecycle/submission.js';
+import { OneTimeSecrets } from './one-time/one-time-secrets.js';
 import { AccessTokenIssuer } from './tokens/access-token-issuer.js';
 import { AccessTokenVerifier } from './tokens/access-token-verifier.js';
 import type { AccessTokenClaims } from './tokens/claims.js';
@@ -39,6 +55,15 @@ export interface AuthEngineOptions {
   auditSink?: AuditSink;
   /** Used by the default audit sink and for dropped-event warnings. */
   log?: (event: AuditEvent) => void;
+  /** Email transport (default: the outbox in the database, for development). */
+  mailer?: Mailer;
+  /** SMS transport (default: the outbox; none when `sms.transport` is 'none'). */
+  sms?: SmsSender | undefined;
+  /**
+   * Run background jobs (sending mail) in this process once started (default true). A CLI
+   * that only writes records turns it off; the jobs wait for a server.
+   */
+  processJobs?: boolean;
 }
 
 /**
@@ -49,13 +74,18 @@ export interface AuthEngineOptions {
 export class AuthEngine {
   readonly audit: AuditDispatcher;
   readonly users: UserRepository;
+  readonly directory: UserDirectory;
   readonly sessions: SessionService;
   readonly validator: AccessValidator;
   readonly tenants: TenantDirectory;
   readonly throttle: LoginThrottle;
   readonly hasher: PasswordHasher;
+  /** The outbox transport's store, when the engine made it (development): GET /dev/outbox. */
+  readonly outbox: OutboxStore | undefined;
   private readonly parts: AuthEngineParts;
   private readonly flows: SessionFlowParts;
+  private readonly processJobs: boolean;
+  private readonly statusParts: AccountStatusParts;
 
   constructor(
     readonly gatehouse: Gatehouse,
@@ -66,6 +96,7 @@ export class AuthEngine {
       options.log ?? ((event: AuditEvent) => process.stdout.write(`${JSON.stringify({ audit: event })}\n`));
     this.audit = new AuditDispatcher({ sink: options.auditSink ?? logAuditSink(log), clock });
     this.users = new UserRepository(database.db);
+    this.directory = new UserDirectory(database.db);
     this.tenants = new TenantDirectory(database.db);
     this.hasher = new PasswordHasher(config.passwords.argon2, { maxLength: config.passwords.maxLength });
     const throttleKey = Buffer.from(
@@ -73,6 +104,12 @@ export class AuthEngine {
     );
     this.throttle = new LoginThrottle(stateStore, config.rateLimits, throttleKey);
     this.sessions = new SessionService({ store: stateStore, config, audit: this.audit, clock });
+    this.statusParts = {
+      db: database.db,
+      sessions: this.sessions,
+      throttle: this.throttle,
+      audit: this.audit,
+    };
     const issuer = new AccessTokenIssuer({ keyring, config, clock });
     this.validator = createAccessValidator({
       verifier: new AccessTokenVerifier({ keyring, config, clock }),
@@ -81,6 +118,12 @@ export class AuthEngine {
       clock,
     });
     const { register: registerLimits, refresh: refreshLimits } = config.rateLimits;
+    const derivedKey = (purpose: string) =>
+      Buffer.from(hkdfSync('sha256', masterSecret.key, Buffer.alloc(0), `gatehouse:${purpose}`, 32));
+    this.outbox = options.mailer ? undefined : new OutboxStore(database);
+    const mailer = options.mailer ?? this.outbox!.mailer;
+    const sms = 'sms' in options ? options.sms : smsDefault(config, this.outbox);
+    this.processJobs = options.processJobs ?? true;
     this.parts = {
       config,
       clock,
@@ -98,6 +141,10 @@ export class AuthEngine {
       ),
       issuer,
       sessions: this.sessions,
+      jobs: gatehouse.jobs,
+      secrets: new OneTimeSecrets(stateStore, derivedKey('one-time-secrets')),
+      limits: new RequestLimits(stateStore, config.rateLimits, derivedKey('request-limits')),
+      deliver: new Deliverer(mailer, sms, { productName: config.mail.productName }),
     };
     this.flows = {
       sessions: this.sessions,
@@ -122,6 +169,7 @@ export class AuthEngine {
   async start(): Promise<void> {
     await Promise.all([this.tenants.refresh(), this.hasher.warmUp()]);
     await this.ensureBootstrapAdmin();
+    if (this.processJobs) this.gatehouse.jobs.start((job) => this.runJob(job));
     // Tenants created by another instance or the CLI appear within 30 s.
     this.tenantRefresh = setInterval(() => {
       this.tenants.refresh().catch(() => undefined);
@@ -188,9 +236,11 @@ export class AuthEngine {
     roles: string[],
     ctx: RequestContext,
   ): Promise<UserRow | undefined> {
+    // A deleted account is gone for admins (404), even though its row stays.
+    if (!(await findLiveUser(this.gatehouse.database.db, tenant, userId))) return undefined;
     const user = await this.users.setRoles(tenant, userId, roles);
     if (!user) return undefined;
-    await this.sessions.revokeUserSessions(tenant, userId);
+    await this.sessions.revokeUserSessions(tenant, userId, { reason: 'admin', ctx });
     this.audit.emit({
       type: 'user.roles_changed',
       tenant,
@@ -202,35 +252,93 @@ export class AuthEngine {
     return user;
   }
 
-  /** Disables or enables an account, bumps av; disabling ends every session. */
-  async setStatus(
-    tenant: string,
-    userId: string,
-    status: UserStatus,
-    ctx: RequestContext,
-  ): Promise<UserRow | undefined> {
-    const user = await this.users.setStatus(tenant, userId, status);
-    if (!user) return undefined;
-    if (status === 'disabled') await this.sessions.revokeUserSessions(tenant, userId);
-    this.audit.emit({
-      type: `user.${status === 'disabled' ? 'disabled' : 'enabled'}`,
-      tenant,
-      userId,
-      requestId: ctx.requestId,
-      ip: ctx.ip,
-    });
-    return user;
+  // Account status (admin): each returns undefined for an unknown, other-tenant or deleted
+  // account; a status change bumps av, ends every session of the user and is audited.
+
+  /** One tenant's live accounts, newest first; throws validation_error for a bad cursor or limit. */
+  listUsers(tenant: string, query: UserListQuery = {}): Promise<UserPage> {
+    return this.directory.list(tenant, query);
   }
 
-  async unlock(tenant: string, user: UserRow, ctx: RequestContext): Promise<void> {
-    await this.throttle.unlock(tenant, normalizeEmail(user.email));
-    this.audit.emit({ type: 'user.unlocked', tenant, userId: user.id, requestId: ctx.requestId, ip: ctx.ip });
+  /** The account and whether the login throttle has locked it out. */
+  getUser(tenant: string, userId: string): Promise<AdminUserView | undefined> {
+    return viewUser(this.statusParts, tenant, userId);
+  }
+
+  /** An admin's lock ('locked' until unlocked): sign-in answers account_locked. */
+  lockUser(tenant: string, userId: string, ctx: RequestContext): Promise<UserRow | undefined> {
+    return changeAccountStatus(this.statusParts, tenant, userId, 'lock', ctx);
+  }
+
+  /** Lifts an admin's lock (locked → active) and the login throttle's lockout. */
+  unlockUser(tenant: string, userId: string, ctx: RequestContext): Promise<UserRow | undefined> {
+    return changeAccountStatus(this.statusParts, tenant, userId, 'unlock', ctx);
+  }
+
+  disableUser(tenant: string, userId: string, ctx: RequestContext): Promise<UserRow | undefined> {
+    return changeAccountStatus(this.statusParts, tenant, userId, 'disable', ctx);
+  }
+
+  /** Lifts a disable (disabled → active). */
+  enableUser(tenant: string, userId: string, ctx: RequestContext): Promise<UserRow | undefined> {
+    return changeAccountStatus(this.statusParts, tenant, userId, 'enable', ctx);
+  }
+
+  /** Ends every session of the user; resolves to how many were live. */
+  revokeUserSessions(tenant: string, userId: string, ctx: RequestContext): Promise<number | undefined> {
+    return revokeAllSessions(this.statusParts, tenant, userId, ctx);
+  }
+
+  /** The engine's background jobs; an embedding app may wrap this to add its own names. */
+  runJob(job: Job): Promise<void> {
+    if (isAccountJob(job.name)) return runAccountJob(this.parts, job);
+    return Promise.reject(new PermanentJobError(`No handler for job ${job.name}`));
+  }
+
+  // Account lifecycle (API.md: verify-email, password forgot/reset/change, profile, deletion)
+
+  requestVerificationEmail(email: string, ctx: RequestContext): Promise<Outcome<object>> {
+    return requestVerificationEmail(this.parts, email, ctx);
+  }
+
+  verifyEmail(input: CodeInput, ctx: RequestContext): Promise<Outcome<{ user: PublicUser }>> {
+    return verifyEmail(this.parts, input, ctx);
+  }
+
+  requestPasswordReset(email: string, ctx: RequestContext): Promise<Outcome<object>> {
+    return requestPasswordReset(this.parts, email, ctx);
+  }
+
+  resetPassword(input: ResetPasswordInput, ctx: RequestContext): Promise<Outcome<object>> {
+    return resetPassword(this.parts, input, ctx);
+  }
+
+  changePassword(who: SignedIn, input: ChangePasswordInput, ctx: RequestContext): Promise<Outcome<object>> {
+    return changePassword(this.parts, who, input, ctx);
+  }
+
+  deleteAccount(who: SignedIn, password: string, ctx: RequestContext): Promise<Outcome<object>> {
+    return deleteAccount(this.parts, who, password, ctx);
+  }
+
+  async getProfile(tenant: string, userId: string): Promise<Profile | undefined> {
+    const user = await this.users.findById(tenant, userId);
+    return user && user.status !== 'deleted' ? profileOf(user) : undefined;
+  }
+
+  updateProfile(tenant: string, userId: string, update: ProfileUpdate): Promise<Profile | undefined> {
+    return updateProfile(this.users, tenant, userId, update);
   }
 
   async close(): Promise<void> {
     clearInterval(this.tenantRefresh);
+    await this.gatehouse.jobs.stop();
     await this.audit.flush();
   }
+}
+
+function smsDefault(config: Gatehouse['config'], outbox: OutboxStore | undefined): SmsSender | undefined {
+  return config.sms.transport === 'outbox' ? outbox?.sms : undefined;
 }
 
 /** With rate limits off, a limiter that never refuses (the config linter warns about it). */

@@ -3,6 +3,8 @@ import { resolveMasterSecret, type MasterSecret } from './crypto/master-secret.j
 import { SecretBox } from './crypto/secret-box.js';
 import { openDatabase } from './database/open.js';
 import type { Database } from './database/types.js';
+import { openJobQueue } from './jobs/open.js';
+import type { JobQueue } from './jobs/types.js';
 import { Keyring } from './keys/keyring.js';
 import { SigningKeyRepository } from './keys/signing-key-repository.js';
 import { openStateStore } from './state/open.js';
@@ -21,6 +23,8 @@ export interface Gatehouse {
   readonly clock: Clock;
   readonly database: Database;
   readonly stateStore: StateStore;
+  /** Durable background jobs (BullMQ with Redis, else a SQL queue on the database). */
+  readonly jobs: JobQueue;
   readonly keyring: Keyring;
   readonly masterSecret: MasterSecret;
   /** What happened while opening, for the host to log (a generated secret, new keys...). */
@@ -34,6 +38,8 @@ export interface OpenGatehouseOptions {
   migrate?: boolean;
   /** Use this database instead of opening one from config (tests, embedding apps). */
   database?: Database;
+  /** Background job failures (a poll that could not reach the database...), for logging. */
+  onJobError?: (error: Error) => void;
 }
 
 /**
@@ -80,6 +86,15 @@ export async function openGatehouse(
     });
     cleanups.push(() => stateStore.close());
 
+    const jobs = await openJobQueue({
+      redisUrl: storage.redisUrl,
+      redisClusterNodes: storage.redisClusterNodes,
+      database,
+      options: config.jobs,
+      ...(options.onJobError ? { onError: options.onJobError } : {}),
+    });
+    cleanups.push(() => jobs.close());
+
     const keyring = new Keyring({
       repository: new SigningKeyRepository(database.db, new SecretBox(masterSecret.key, 'signing-keys')),
       algorithm: config.tokens.algorithm,
@@ -90,7 +105,7 @@ export async function openGatehouse(
     const stopRefresh = refreshPeriodically(keyring, config.tokens.keyRefreshIntervalSeconds * 1000);
     cleanups.push(async () => stopRefresh());
 
-    return { config, clock, database, stateStore, keyring, masterSecret, notices, close: closeAll };
+    return { config, clock, database, stateStore, jobs, keyring, masterSecret, notices, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

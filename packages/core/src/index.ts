@@ -39,3 +39,15 @@ export type { PasswordLoginInput } from './signin/login-with-password.js';
 export { AuthEngine, type AuthEngineOptions } from './auth-engine.js';
 export * from './delivery/index.js';
 export * from './jobs/index.js';
+export type { CodeInput } from './lifecycle/submission.js';
+export type { ResetPasswordInput } from './lifecycle/password-reset.js';
+export type { ChangePasswordInput, SignedIn } from './lifecycle/change-password.js';
+export type { Profile, ProfileUpdate } from './lifecycle/profile.js';
+export { ACCOUNT_JOBS } from './lifecycle/account-jobs.js';
+export {
+  OneTimeSecrets,
+  tenantOfToken,
+  type SecretPurpose,
+  type SecretSettings,
+  type IssuedSecret,
+} from './one-time/one-time-secrets.js';

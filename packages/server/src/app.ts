@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { AuthEngine } from '@gatehouse/core';
+import type { AuthEngine, OutboxStore } from '@gatehouse/core';
 import { registerCors } from './plugins/cors.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
 import { closeConnectionsWhileDraining } from './plugins/graceful-close.js';
@@ -14,6 +14,10 @@ import { registerApiArea } from './plugins/api-area.js';
 import { registerRequestContext } from './plugins/request-context.js';
 import { adminRoutes } from './routes/admin/admin.js';
 import { credentialRoutes } from './routes/auth/credentials.js';
+import { emailVerificationRoutes } from './routes/auth/email-verification.js';
+import { passwordResetRoutes } from './routes/auth/password-reset.js';
+import { outboxRoutes } from './routes/dev/outbox.js';
+import { userRoutes } from './routes/users/users.js';
 import { tokenRoutes } from './routes/auth/tokens.js';
 import { healthRoutes } from './routes/health.js';
 import { sessionRoutes } from './routes/sessions/sessions.js';
@@ -22,6 +26,11 @@ import { jwksRoutes } from './routes/jwks.js';
 export interface BuildAppOptions {
   /** A pino logger; the default is silent (embedding apps and tests). */
   logger?: FastifyBaseLogger;
+  /**
+   * The outbox transport's store, listed at GET /api/v1/dev/outbox (default: the engine's own
+   * when it made one). Never exposed in production.
+   */
+  outbox?: OutboxStore | undefined;
 }
 
 /**
@@ -66,9 +75,12 @@ export async function buildApp(engine: AuthEngine, options: BuildAppOptions = {}
     async (scope) => {
       await credentialRoutes(scope, engine);
       await tokenRoutes(scope, engine);
+      await emailVerificationRoutes(scope, engine);
+      await passwordResetRoutes(scope, engine);
     },
     auth,
   );
+  await registerApiArea(app, '/api/v1/users', (scope) => userRoutes(scope, engine), auth);
   await registerApiArea(app, '/api/v1/sessions', (scope) => sessionRoutes(scope, engine), {
     bodyLimit: server.bodyLimitBytes,
     noStore: true,
@@ -77,5 +89,12 @@ export async function buildApp(engine: AuthEngine, options: BuildAppOptions = {}
     bodyLimit: server.bodyLimitBytes,
     noStore: true,
   });
+  const outbox = 'outbox' in options ? options.outbox : engine.outbox;
+  if (outbox && gatehouse.config.environment !== 'production') {
+    await registerApiArea(app, '/api/v1/dev', (scope) => outboxRoutes(scope, outbox), {
+      bodyLimit: server.bodyLimitBytes,
+      noStore: true,
+    });
+  }
   return app;
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { AuthEngine, openGatehouse, type Gatehouse } from '@gatehouse/core';
+import { AuthEngine, openGatehouse, type Gatehouse, type GatehouseConfig } from '@gatehouse/core';
 import { buildApp } from './app.js';
+import { createTransports } from './delivery/transports.js';
 import { loadServerConfig } from './config/load.js';
 import { loggerOptions } from './logging.js';
 
@@ -28,20 +29,29 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const logger = options.logger ?? pino(loggerOptions(config));
   for (const warning of warnings) logger.warn({ key: warning.key }, `config: ${warning.message}`);
 
-  const gatehouse = await openGatehouse(config);
+  const gatehouse = await openGatehouse(config, {
+    onJobError: (error) => logger.warn({ err: error }, 'background jobs: the queue backend failed; retrying'),
+  });
   for (const notice of gatehouse.notices) logger[notice.level](notice.message);
 
-  const engine = new AuthEngine(gatehouse, { log: (event) => logger.info({ audit: event }, event.type) });
+  const transports = createTransports(config, gatehouse.database);
+  const engine = new AuthEngine(gatehouse, {
+    log: (event) => logger.info({ audit: event }, event.type),
+    mailer: transports.mailer,
+    sms: transports.sms,
+  });
   let app: FastifyInstance;
   let address: string;
   try {
     await engine.start();
-    app = await buildApp(engine, { logger });
+    app = await buildApp(engine, { logger, outbox: transports.outbox });
     address = await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
+    await engine.close().catch(() => undefined);
     await gatehouse.close();
     throw error;
   }
+  warnAboutExposedOutbox(config, logger);
   logger.info(
     { database: gatehouse.database.location, stateStore: gatehouse.stateStore.kind },
     `Gatehouse listening on ${address} (public URL ${config.server.publicUrl})`,
@@ -52,6 +62,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     (closing ??= (async () => {
       await app.close();
       await engine.close();
+      await transports.mailer.close?.();
+      await transports.sms?.close?.();
       await gatehouse.close();
     })());
 
@@ -79,4 +91,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     process.once('SIGINT', onSignal);
   }
   return { app, gatehouse, address, logger, close };
+}
+
+/** API.md: the outbox holds live links and codes; listening beyond loopback deserves a warning. */
+function warnAboutExposedOutbox(config: GatehouseConfig, logger: Logger): void {
+  const usesOutbox = config.mail.transport === 'outbox' || config.sms.transport === 'outbox';
+  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.server.host);
+  if (!usesOutbox || loopback) return;
+  logger.warn(
+    `The outbox mail/SMS transport stores messages instead of sending them, and the server listens on ${config.server.host}: ` +
+      'set GATEHOUSE_MAIL_TRANSPORT=smtp (and SMTP_URL) for real delivery. ' +
+      (config.environment === 'production'
+        ? 'GET /api/v1/dev/outbox does not exist in production.'
+        : 'GET /api/v1/dev/outbox still answers loopback callers only.'),
+  );
 }

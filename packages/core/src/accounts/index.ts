@@ -7,3 +7,12 @@ export {
   type UserStatus,
   type NewUser,
 } from './user-repository.js';
+export {
+  UserDirectory,
+  USER_LIST_LIMITS,
+  decodeUserCursor,
+  isDeletedUser,
+  type UserListQuery,
+  type UserPage,
+} from './user-directory.js';
+export { type AccountStatusAction, type AdminUserView } from './account-status.js';

@@ -5,7 +5,8 @@ import type { GatehouseDb } from '../database/types.js';
 import { normalizeEmail } from './email.js';
 
 export type UserRow = typeof users.$inferSelect;
-export type UserStatus = 'active' | 'disabled';
+/** 'locked' is an admin's lock (until unlocked); 'deleted' a soft delete whose email stays taken. */
+export type UserStatus = 'active' | 'disabled' | 'locked' | 'deleted';
 
 export interface NewUser {
   tenant: string;
@@ -99,6 +100,99 @@ export class UserRepository {
     if (updated.length === 0) {
       await this.db.insert(credentials).values({ id: randomUUID(), userId, type: 'password', secret: hash });
     }
+  }
+
+  /** Marks the address verified (once) and bumps the account version. */
+  async markEmailVerified(tenant: string, id: string, now = new Date()): Promise<UserRow | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [user] = await this.db
+      .update(users)
+      .set({
+        emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now.toISOString()}::timestamptz)`,
+        accountVersion: sql`${users.accountVersion} + 1`,
+        updatedAt: now,
+      })
+      .where(and(eq(users.tenantId, tenant), eq(users.id, id)))
+      .returning();
+    return user;
+  }
+
+  /**
+   * A new password (change or reset) in one transaction: the hash, the account version,
+   * and with `verifyEmail` the address (a reset link proved the mailbox).
+   */
+  async replacePassword(
+    tenant: string,
+    id: string,
+    hash: string,
+    options: { verifyEmail?: boolean } = {},
+  ): Promise<void> {
+    const now = new Date();
+    await this.db.transaction(async (tx) => {
+      const [user] = await tx
+        .update(users)
+        .set({
+          accountVersion: sql`${users.accountVersion} + 1`,
+          updatedAt: now,
+          ...(options.verifyEmail
+            ? { emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now.toISOString()}::timestamptz)` }
+            : {}),
+        })
+        .where(and(eq(users.tenantId, tenant), eq(users.id, id)))
+        .returning({ id: users.id });
+      if (!user) return;
+      const updated = await tx
+        .update(credentials)
+        .set({ secret: hash, updatedAt: now })
+        .where(and(eq(credentials.userId, id), eq(credentials.type, 'password')))
+        .returning({ id: credentials.id });
+      if (updated.length === 0) {
+        await tx.insert(credentials).values({ id: randomUUID(), userId: id, type: 'password', secret: hash });
+      }
+    });
+  }
+
+  /**
+   * Soft delete: status 'deleted', profile data and every credential gone, account version
+   * bumped. The row and its normalised email stay, so nobody can register the address again.
+   */
+  async softDelete(tenant: string, id: string, now = new Date()): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const [user] = await tx
+        .update(users)
+        .set({
+          status: 'deleted',
+          deletedAt: now,
+          name: null,
+          locale: null,
+          accountVersion: sql`${users.accountVersion} + 1`,
+          updatedAt: now,
+        })
+        .where(and(eq(users.tenantId, tenant), eq(users.id, id)))
+        .returning({ id: users.id });
+      if (!user) return false;
+      await tx.delete(credentials).where(eq(credentials.userId, id));
+      return true;
+    });
+  }
+
+  /** Writes only the profile fields given (undefined = unchanged, null = cleared). */
+  async updateProfile(
+    tenant: string,
+    id: string,
+    update: { name?: string | null | undefined; locale?: string | null | undefined },
+  ): Promise<UserRow | undefined> {
+    if (!isUuid(id)) return undefined;
+    const changes = {
+      ...(update.name !== undefined ? { name: update.name } : {}),
+      ...(update.locale !== undefined ? { locale: update.locale } : {}),
+    };
+    const [user] = await this.db
+      .update(users)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(and(eq(users.tenantId, tenant), eq(users.id, id)))
+      .returning();
+    return user;
   }
 
   /** Replaces the roles and bumps the role version (stale tokens then fail strict validation). */

@@ -78,7 +78,12 @@ function checkDeliveryRules(c: ConfigBeforeDerivation, ctx: Ctx): void {
     );
   }
   if (c.mail.transport === 'smtp' && c.mail.smtpUrl === undefined) {
-    report(ctx, ['mail', 'smtpUrl'], "expected an smtp:// or smtps:// URL with mail.transport 'smtp'", undefined);
+    report(
+      ctx,
+      ['mail', 'smtpUrl'],
+      "expected an smtp:// or smtps:// URL with mail.transport 'smtp'",
+      undefined,
+    );
   }
   if (c.sms.transport === 'twilio') {
     for (const key of ['accountSid', 'authToken', 'from'] as const) {

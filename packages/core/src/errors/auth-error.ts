@@ -8,6 +8,8 @@ export type AuthErrorCode =
   | 'validation_error'
   | 'unknown_tenant'
   | 'weak_password'
+  | 'same_password'
+  | 'invalid_or_expired_token'
   | 'unauthorized'
   | 'invalid_token'
   | 'invalid_credentials'

@@ -36,7 +36,9 @@ export async function completeSignIn(
 function accountRefusal(
   user: UserRow,
   requireVerifiedEmail: boolean,
-): 'account_disabled' | 'email_unverified' | null {
+): 'account_disabled' | 'account_locked' | 'email_unverified' | null {
+  // An admin's lock reads like the throttle's lockout (423) once the password checked out.
+  if (user.status === 'locked') return 'account_locked';
   if (user.status !== 'active') return 'account_disabled';
   if (requireVerifiedEmail && user.emailVerifiedAt === null) return 'email_unverified';
   return null;

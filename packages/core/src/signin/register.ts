@@ -3,9 +3,25 @@ import { toPublicUser, type PublicUser } from '../accounts/public-user.js';
 import { EmailTakenError } from '../accounts/user-repository.js';
 import type { RequestContext } from '../context/request-context.js';
 import { checkPasswordPolicy } from '../password/index.js';
+import { ACCOUNT_JOBS } from '../lifecycle/account-jobs.js';
 import { stateKeys } from '../state/keys.js';
 import type { AuthEngineParts } from './engine-parts.js';
 import { fail, origin, type Outcome } from './types.js';
+
+/**
+ * The same job for a new and an existing address (the worker sends "verify" or "account
+ * exists"). Past the address's mail budget nothing is queued, silently: the answer must
+ * not change, and the owner's inbox must not be flooded.
+ */
+async function enqueueVerification(
+  parts: AuthEngineParts,
+  email: string,
+  ctx: RequestContext,
+): Promise<void> {
+  const budget = await parts.limits.request('verification', ctx.tenant, email, ctx.ip);
+  if (!budget.allowed) return;
+  await parts.jobs.enqueue(ACCOUNT_JOBS.verification, { tenant: ctx.tenant, email, reason: 'register' });
+}
 
 export interface RegisterInput {
   email: string;
@@ -20,7 +36,7 @@ export type RegisterResult = Outcome<
 /**
  * Sign-up. With enumeration protection (default) a new and an already registered
  * email get the same answer and do the same work (policy check and one Argon2id hash
- * each); the owner of an existing account is told by email (with account lifecycle).
+ * each, and one queued job); the owner of an existing account is told by email.
  */
 export async function register(
   parts: AuthEngineParts,
@@ -55,12 +71,14 @@ export async function register(
       passwordHash,
     });
     audit.emit({ type: 'register.succeeded', tenant: ctx.tenant, userId: user.id, ...origin(ctx) });
+    await enqueueVerification(parts, input.email, ctx);
     return config.accounts.enumerationProtection
       ? { ok: true, status: 'verification_sent' }
       : { ok: true, status: 'created', user: toPublicUser(user) };
   } catch (error) {
     if (!(error instanceof EmailTakenError)) throw error;
     audit.emit({ type: 'register.existing_email', tenant: ctx.tenant, ...origin(ctx) });
+    await enqueueVerification(parts, input.email, ctx);
     return config.accounts.enumerationProtection
       ? { ok: true, status: 'verification_sent' }
       : fail('email_taken');

@@ -71,14 +71,42 @@ describe('createConfig defaults', () => {
         },
         register: { perIp: 20, windowSeconds: 3_600 },
         refresh: { perSession: 60, windowSeconds: 60 },
+        verificationRequests: { perIdentifier: 5, perIp: 20, windowSeconds: 3_600 },
+        resetRequests: { perIdentifier: 5, perIp: 20, windowSeconds: 3_600 },
+        codeSubmissions: { perIp: 30, windowSeconds: 900 },
+        passwordChange: { perUser: 10, windowSeconds: 3_600 },
       },
       accounts: {
         requireVerifiedEmail: true,
         enumerationProtection: true,
         signupEnabled: true,
         signupAllowedDomains: [],
+        verification: {
+          strategy: 'token',
+          codeDigits: 6,
+          codeTtlSeconds: 600,
+          linkTtlSeconds: DAY,
+          maxAttempts: 5,
+        },
+        passwordReset: {
+          strategy: 'token',
+          codeDigits: 6,
+          codeTtlSeconds: 600,
+          linkTtlSeconds: 3_600,
+          maxAttempts: 5,
+        },
       },
       tenancy: { multiTenant: false, tenants: [] },
+      mail: {
+        transport: 'outbox',
+        smtpRejectUnauthorized: true,
+        smtpRequireTls: false,
+        from: 'Gatehouse <no-reply@localhost>',
+        productName: 'Gatehouse',
+        appUrl: 'http://localhost:3000',
+      },
+      sms: { transport: 'outbox', twilio: { apiUrl: 'https://api.twilio.com' } },
+      jobs: { maxAttempts: 8, backoffBaseMs: 2_000, concurrency: 4, pollIntervalMs: 500, leaseSeconds: 60 },
     });
   });
 
@@ -100,12 +128,25 @@ describe('createConfig defaults', () => {
 });
 
 describe('derived defaults', () => {
+  it('stores mail in the outbox outside production and needs a transport chosen in production', () => {
+    expect(createConfig({ environment: 'test' }).mail.transport).toBe('outbox');
+    expect(problems({ environment: 'production', secret: SECRET })).toEqual([
+      "  - config.mail.transport: expected 'smtp' (with mail.smtpUrl) in production, or 'outbox' to accept that mail is only stored, got nothing",
+    ]);
+    const production = createConfig({ environment: 'production', mail: { transport: 'outbox' } });
+    expect(production.sms.transport).toBe('none');
+    expect(problems({ mail: { transport: 'smtp' } })[0]).toContain('config.mail.smtpUrl');
+    expect(problems({ sms: { transport: 'twilio' } })).toHaveLength(3);
+    expect(createConfig({ mail: { appUrl: 'https://app.example.com/' } }).mail.appUrl).toBe(
+      'https://app.example.com',
+    );
+  });
+
   it('listens on loopback in development and on all interfaces in production', () => {
     expect(createConfig({ environment: 'test' }).server.host).toBe('127.0.0.1');
-    expect(createConfig({ environment: 'production', secret: SECRET }).server.host).toBe('0.0.0.0');
-    expect(
-      createConfig({ environment: 'production', secret: SECRET, server: { host: '10.0.0.1' } }).server.host,
-    ).toBe('10.0.0.1');
+    const production = { environment: 'production', secret: SECRET, mail: { transport: 'outbox' } } as const;
+    expect(createConfig(production).server.host).toBe('0.0.0.0');
+    expect(createConfig({ ...production, server: { host: '10.0.0.1' } }).server.host).toBe('10.0.0.1');
   });
 
   it('derives the public URL from the port and the issuer from the public URL', () => {

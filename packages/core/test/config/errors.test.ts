@@ -120,7 +120,7 @@ describe('bad values', () => {
     expect(message).toContain('config.storage.redisClusterNodes: expected either storage.redisUrl');
     expect(message).toContain('config.server.authBodyLimitBytes: expected at most server.bodyLimitBytes');
     // A missing secret is refused when the engine opens (crypto/master-secret.ts), with its own message.
-    expect(() => createConfig({ environment: 'production' })).not.toThrow();
+    expect(() => createConfig({ environment: 'production', mail: { transport: 'outbox' } })).not.toThrow();
     expect(() =>
       createConfig({ storage: { databaseUrl: 'postgres://db/gatehouse' }, secret: SECRET }),
     ).not.toThrow();

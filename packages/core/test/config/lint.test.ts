@@ -12,6 +12,7 @@ const PRODUCTION = {
   environment: 'production',
   secret: SECRET,
   server: { publicUrl: 'https://auth.example.com' },
+  mail: { transport: 'smtp', smtpUrl: 'smtps://mailer:pw@smtp.example.com:465' },
 } as const;
 
 const keysOf = (input: GatehouseConfigInput) => lint(createConfig(input)).map((warning) => warning.key);
@@ -59,7 +60,7 @@ describe('lint', () => {
       [{ rateLimits: { enabled: false } }, 'rateLimits.enabled'],
       [{ server: { corsOrigins: ['*'] } }, 'server.corsOrigins'],
       [{ sessions: { validationMode: 'jwt' } }, 'sessions.validationMode'],
-      [{ environment: 'production', secret: SECRET }, 'server.publicUrl'],
+      [{ environment: 'production', secret: SECRET, mail: { transport: 'outbox' } }, 'server.publicUrl'],
       [{ tokens: { accessTokenTtlSeconds: 7_200 } }, 'tokens.accessTokenTtlSeconds'],
       [{ passwords: { minLength: 6 } }, 'passwords.minLength'],
       [{ preset: 'highSecurity', passwords: { minLength: 12 } }, 'passwords.minLength'],

@@ -36,6 +36,14 @@ export const NAMED_ENV_VARS: ReadonlyMap<string, string> = new Map([
   ['GATEHOUSE_BOOTSTRAP_ADMIN_EMAIL', 'bootstrapAdmin.email'],
   ['GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD', 'bootstrapAdmin.password'],
   ['GATEHOUSE_PRESET', 'preset'],
+  ['GATEHOUSE_MAIL_TRANSPORT', 'mail.transport'],
+  ['GATEHOUSE_MAIL_FROM', 'mail.from'],
+  ['SMTP_URL', 'mail.smtpUrl'],
+  ['GATEHOUSE_SMS_TRANSPORT', 'sms.transport'],
+  ['TWILIO_ACCOUNT_SID', 'sms.twilio.accountSid'],
+  ['TWILIO_AUTH_TOKEN', 'sms.twilio.authToken'],
+  ['TWILIO_FROM', 'sms.twilio.from'],
+  ['TWILIO_API_URL', 'sms.twilio.apiUrl'],
 ]);
 
 /** Path of an optional config file (file.ts). */
@@ -51,11 +59,6 @@ export const RESERVED_ENV_VARS = [
   'GATEHOUSE_WEBAUTHN_RP_ID',
   'GATEHOUSE_WEBAUTHN_RP_NAME',
   'GATEHOUSE_WEBAUTHN_ORIGINS',
-  'GATEHOUSE_MAIL_TRANSPORT',
-  'GATEHOUSE_MAIL_FROM',
-  'SMTP_URL',
-  'GATEHOUSE_SMS_TRANSPORT',
-  'TWILIO_*',
   'GATEHOUSE_COOKIE_MODE',
   'GATEHOUSE_OAUTH_*',
   'GATEHOUSE_OIDC_*',

@@ -10,6 +10,8 @@ const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   validation_error: { status: 400, title: 'The request is invalid' },
   unknown_tenant: { status: 400, title: 'The tenant of this request is unknown' },
   weak_password: { status: 400, title: 'The password does not meet the policy' },
+  same_password: { status: 400, title: 'The new password must differ from the current one' },
+  invalid_or_expired_token: { status: 400, title: 'The link or code is invalid, expired or already used' },
   unauthorized: { status: 401, title: 'Authentication required' },
   invalid_token: { status: 401, title: 'The access token is invalid' },
   invalid_credentials: { status: 401, title: 'Invalid email or password' },

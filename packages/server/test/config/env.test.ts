@@ -90,7 +90,12 @@ describe('configFromEnv: named variables', () => {
   });
 
   it('derives the public URL and issuer from PORT, and the host from NODE_ENV', () => {
-    const config = configOf({ PORT: '4100', NODE_ENV: 'production', GATEHOUSE_SECRET: SECRET });
+    const config = configOf({
+      PORT: '4100',
+      NODE_ENV: 'production',
+      GATEHOUSE_SECRET: SECRET,
+      GATEHOUSE_MAIL_TRANSPORT: 'outbox',
+    });
     expect(config.server.host).toBe('0.0.0.0');
     expect(config.server.publicUrl).toBe('http://localhost:4100');
     expect(config.tokens.issuer).toBe('http://localhost:4100');
@@ -121,6 +126,45 @@ describe('configFromEnv: named variables', () => {
     );
     expect(message).not.toContain(fake);
     expect(message).not.toContain('s3cr3t-pw');
+  });
+
+  it('maps the mail and SMS names API.md fixes, and never echoes their secrets', () => {
+    const config = configOf({
+      GATEHOUSE_MAIL_TRANSPORT: 'smtp',
+      SMTP_URL: 'smtps://mailer:m41l-pw@smtp.example.com:465',
+      GATEHOUSE_MAIL_FROM: 'Auth <auth@example.com>',
+      GATEHOUSE_SMS_TRANSPORT: 'twilio',
+      TWILIO_ACCOUNT_SID: 'AC1',
+      TWILIO_AUTH_TOKEN: 'tw-token',
+      TWILIO_FROM: '+15550100',
+      TWILIO_API_URL: 'http://127.0.0.1:9999',
+    });
+    expect(config.mail).toMatchObject({
+      transport: 'smtp',
+      smtpUrl: 'smtps://mailer:m41l-pw@smtp.example.com:465',
+      from: 'Auth <auth@example.com>',
+    });
+    expect(config.sms).toEqual({
+      transport: 'twilio',
+      twilio: {
+        accountSid: 'AC1',
+        authToken: 'tw-token',
+        from: '+15550100',
+        apiUrl: 'http://127.0.0.1:9999',
+      },
+    });
+    let message = '';
+    try {
+      configOf({
+        GATEHOUSE_MAIL_TRANSPORT: 'smtp',
+        SMTP_URL: 'http://mailer:m41l-pw@x',
+        TWILIO_AUTH_TOKEN: '',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('SMTP_URL (config.mail.smtpUrl): expected an smtp:// or smtps:// URL');
+    expect(message).not.toContain('m41l-pw');
   });
 });
 
@@ -200,14 +244,6 @@ describe('configFromEnv: unknown and reserved names', () => {
       GATEHOUSE_WEBAUTHN_RP_ID: 'localhost',
       GATEHOUSE_WEBAUTHN_RP_NAME: 'Gatehouse',
       GATEHOUSE_WEBAUTHN_ORIGINS: 'http://localhost:3000',
-      GATEHOUSE_MAIL_TRANSPORT: 'smtp',
-      SMTP_URL: 'smtp://mail:25',
-      GATEHOUSE_MAIL_FROM: 'auth@example.com',
-      GATEHOUSE_SMS_TRANSPORT: 'twilio',
-      TWILIO_ACCOUNT_SID: 'AC1',
-      TWILIO_AUTH_TOKEN: 'token',
-      TWILIO_FROM: '+15550100',
-      TWILIO_API_URL: 'http://localhost:9999',
       GATEHOUSE_COOKIE_MODE: 'true',
       GATEHOUSE_OAUTH_GOOGLE_CLIENT_ID: 'id',
       GATEHOUSE_OAUTH_GITHUB_CLIENT_SECRET: 'secret',

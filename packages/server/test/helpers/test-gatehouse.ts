@@ -11,6 +11,7 @@ import {
   openPgliteDatabase,
   type Gatehouse,
   type GatehouseConfigInput,
+  type OutboxEntry,
 } from '@gatehouse/core';
 import { buildApp } from '../../src/app.js';
 
@@ -26,6 +27,8 @@ export interface TestServer {
     password: string,
     options?: { roles?: string[]; tenant?: string },
   ): Promise<string>;
+  /** Messages the outbox holds for `to`, newest first, once every queued job has run. */
+  outbox(to: string): Promise<OutboxEntry[]>;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,8 @@ export async function createTestServer(
     environment: 'test',
     secret: randomBytes(32).toString('base64'),
     ...input,
+    // Fast polling and retries so tests wait milliseconds for mail, not seconds.
+    jobs: { pollIntervalMs: 20, backoffBaseMs: 20, ...input.jobs },
     storage: { dataDir, ...input.storage },
     server: { logLevel: 'silent', ...input.server },
   });
@@ -64,6 +69,10 @@ export async function createTestServer(
         ...(userOptions.roles ? { roles: userOptions.roles } : {}),
       });
       return user.id;
+    },
+    async outbox(to) {
+      await gatehouse.jobs.drain(10_000);
+      return engine.outbox!.list(to);
     },
     async close() {
       await app.close();

@@ -1,0 +1,32 @@
+import type { RequestContext } from '../context/request-context.js';
+import type { AuthEngineParts } from '../signin/engine-parts.js';
+import { fail, origin, type Outcome } from '../signin/types.js';
+import { checkCurrentPassword } from './current-password.js';
+import type { SignedIn } from './change-password.js';
+
+/**
+ * DELETE /users/account: the current password (step-up replaces it once it exists) →
+ * soft delete. The row stays with its normalised email, so the address can never be
+ * registered again by someone else (no takeover of a deleted identity); credentials and
+ * profile data go, every session and pending one-time secret ends.
+ */
+export async function deleteAccount(
+  parts: AuthEngineParts,
+  who: SignedIn,
+  password: string,
+  ctx: RequestContext,
+): Promise<Outcome<object>> {
+  const user = await parts.users.findById(ctx.tenant, who.userId);
+  if (!user || user.status === 'deleted') return fail('unauthorized');
+  const refused = await checkCurrentPassword(parts, user, password, ctx);
+  if (refused) return refused;
+
+  await parts.users.softDelete(ctx.tenant, user.id);
+  await Promise.all([
+    parts.secrets.revoke('verify_email', ctx.tenant, user.id),
+    parts.secrets.revoke('password_reset', ctx.tenant, user.id),
+  ]);
+  await parts.sessions.revokeUserSessions(ctx.tenant, user.id, { reason: 'account_deleted', ctx });
+  parts.audit.emit({ type: 'account.deleted', tenant: ctx.tenant, userId: user.id, ...origin(ctx) });
+  return { ok: true };
+}

@@ -1,0 +1,87 @@
+import { normalizeEmail } from '../accounts/email.js';
+import type { RequestContext } from '../context/request-context.js';
+import { checkPasswordPolicy } from '../password/index.js';
+import type { AuthEngineParts } from '../signin/engine-parts.js';
+import { fail, origin, type Outcome } from '../signin/types.js';
+import { ACCOUNT_JOBS } from './account-jobs.js';
+import { toSubmission, type CodeInput } from './submission.js';
+
+/**
+ * POST /auth/password/forgot: enumeration-safe in status, body and timing. The request
+ * does the same two counter hits and one enqueue for every address; the worker looks the
+ * account up and sends a reset message only to an account that exists.
+ */
+export async function requestPasswordReset(
+  parts: AuthEngineParts,
+  email: string,
+  ctx: RequestContext,
+): Promise<Outcome<object>> {
+  const limit = await parts.limits.request('reset', ctx.tenant, email, ctx.ip);
+  if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
+  await parts.jobs.enqueue(ACCOUNT_JOBS.passwordReset, { tenant: ctx.tenant, email });
+  parts.audit.emit({ type: 'password.reset_requested', tenant: ctx.tenant, ...origin(ctx) });
+  return { ok: true };
+}
+
+export type ResetPasswordInput = CodeInput & {
+  password: string;
+  /** The second factor, once accounts can have one (the MFA issue fills this slot). */
+  mfa?: { method: string; code: string } | undefined;
+};
+
+/**
+ * POST /auth/password/reset, as ordered checks: rate limit → challenge (counts an
+ * attempt) → account still usable → password policy (a weak password leaves the challenge
+ * alive for another try) → consume (exactly one concurrent reset wins) → new hash, the
+ * address counts as verified (the mail proved it), account version bumped → every session
+ * ends → login lockout lifted → "password changed" notice.
+ */
+export async function resetPassword(
+  parts: AuthEngineParts,
+  input: ResetPasswordInput,
+  ctx: RequestContext,
+): Promise<Outcome<object>> {
+  const { users, audit, secrets } = parts;
+  const limit = await parts.limits.codeSubmission(ctx.ip);
+  if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
+  const settings = parts.config.accounts.passwordReset;
+  const submission = await toSubmission(parts, ctx.tenant, input);
+  const checked = submission && (await secrets.check('password_reset', ctx.tenant, submission, settings));
+  const user = checked ? await users.findById(ctx.tenant, checked.userId) : undefined;
+  if (!checked || !user || user.status === 'deleted' || user.status === 'disabled') {
+    audit.emit({ type: 'password.reset_failed', tenant: ctx.tenant, userId: user?.id, ...origin(ctx) });
+    return fail('invalid_or_expired_token');
+  }
+
+  const policy = await checkPasswordPolicy(input.password, {
+    email: user.email,
+    config: parts.config.passwords,
+    ...(parts.breachChecker ? { breachChecker: parts.breachChecker } : {}),
+  });
+  if (!policy.ok) return fail('weak_password', { reason: policy.reason });
+  if (!(await secrets.consume(checked))) return fail('invalid_or_expired_token');
+
+  await users.replacePassword(ctx.tenant, user.id, await parts.hasher.hash(policy.normalized), {
+    verifyEmail: true,
+  });
+  await parts.sessions.revokeUserSessions(ctx.tenant, user.id, { reason: 'password_reset', ctx });
+  await parts.throttle.unlock(ctx.tenant, normalizeEmail(user.email));
+  await notifyPasswordChanged(parts, user.id, ctx);
+  audit.emit({ type: 'password.reset', tenant: ctx.tenant, userId: user.id, ...origin(ctx) });
+  return { ok: true };
+}
+
+/** Tells the account's address its password changed (from a job, so a mail outage loses nothing). */
+export async function notifyPasswordChanged(
+  parts: AuthEngineParts,
+  userId: string,
+  ctx: RequestContext,
+): Promise<void> {
+  await parts.jobs.enqueue(ACCOUNT_JOBS.notice, {
+    tenant: ctx.tenant,
+    userId,
+    template: 'password_changed',
+    ip: ctx.ip,
+    time: new Date(parts.clock.now()).toISOString(),
+  });
+}

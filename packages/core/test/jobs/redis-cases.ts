@@ -1,0 +1,46 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BullMqJobQueue, type Job } from '../../src/jobs/index.js';
+import { withTestOptions } from './harness.js';
+import { redisHarness, type RedisHarness, type RedisTarget } from './redis-harness.js';
+
+/** Sockets and timers this process holds: what would keep it (or vitest) from exiting. */
+const openHandles = () =>
+  process.getActiveResourcesInfo().filter((kind) => kind === 'TCPSocketWrap' || kind === 'Timeout').length;
+
+/** What only the BullMQ queue does. */
+export function runBullMqCases(name: string, target: () => RedisTarget): void {
+  describe(`BullMqJobQueue: ${name}`, () => {
+    let harness: RedisHarness;
+    beforeEach(async () => {
+      harness = await redisHarness(target());
+    });
+    afterEach(() => harness.close());
+
+    it('close() lets go of every connection and timer it made', async () => {
+      const before = openHandles();
+      const queue = await BullMqJobQueue.connect({
+        ...target(),
+        prefix: harness.prefix,
+        options: withTestOptions(),
+      });
+      const runs: Job[] = [];
+      queue.start(async (job) => {
+        runs.push(job);
+      });
+      await queue.enqueue('one', {});
+      await queue.drain(10_000);
+      expect(openHandles()).toBeGreaterThan(before); // the measure sees the queue's connections
+      await queue.close();
+      expect(runs).toHaveLength(1);
+      await vi.waitFor(() => expect(openHandles()).toBeLessThanOrEqual(before), { timeout: 3_000 });
+    });
+
+    it('close() on a queue that never reached Redis ends at once and leaves nothing open', async () => {
+      const before = openHandles();
+      const queue = await harness.openUnavailable();
+      queue.start(async () => undefined);
+      await queue.close();
+      await vi.waitFor(() => expect(openHandles()).toBeLessThanOrEqual(before), { timeout: 3_000 });
+    });
+  });
+}

@@ -1,0 +1,26 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
+import { openPgliteDatabase, type Database } from '../../src/database/index.js';
+import { runJobQueueConformance, runRestartCase } from './conformance.js';
+import type { JobQueueHarness } from './harness.js';
+import { runSqlQueueCases } from './sql-cases.js';
+import { diskPgliteHarness, memoryPgliteHarness } from './sql-harness.js';
+
+let database: Database;
+beforeAll(async () => {
+  database = await openPgliteDatabase();
+  await database.migrate();
+});
+afterAll(() => database?.close());
+
+runJobQueueConformance('SQL on PGlite (in memory)', () => memoryPgliteHarness(database));
+runSqlQueueCases('PGlite (in memory)', () => memoryPgliteHarness(database));
+
+describe('SqlJobQueue on PGlite in a data directory', () => {
+  let harness: JobQueueHarness;
+  beforeEach(async () => {
+    harness = await diskPgliteHarness();
+  });
+  afterEach(() => harness.close());
+
+  runRestartCase(() => harness);
+});

@@ -1,0 +1,150 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  USER_LIST_LIMITS,
+  decodeUserCursor,
+  toPublicUser,
+  type AuthEngine,
+  type RequestContext,
+  type UserRow,
+} from '@gatehouse/core';
+import { problem } from '../../errors/problem.js';
+import { sendProblem } from '../../plugins/error-handler.js';
+import { noContent, problemSchema, userSchema } from '../schemas.js';
+
+const userParams = z.object({ id: z.string().uuid() });
+const SYSTEM_ROLES = ['user', 'admin'] as const;
+
+const { min, max } = USER_LIST_LIMITS;
+const LIMIT_MESSAGE = `Use a whole number from ${min} to ${max}`;
+
+// An empty value (`?cursor=&limit=`, as forms and URL templates send) means "not given".
+const listQuery = z.object({
+  // Checked here, so a cursor that is not ours is a 400 with `errors[]`, never a 500.
+  cursor: z
+    .string()
+    .refine((cursor) => cursor === '' || decodeUserCursor(cursor) !== null, 'The cursor is malformed')
+    .transform((cursor) => cursor || undefined)
+    .optional()
+    .describe("The previous page's nextCursor"),
+  limit: z
+    .string()
+    .regex(/^\d{0,3}$/, LIMIT_MESSAGE)
+    .transform((limit) => (limit === '' ? undefined : Number(limit)))
+    .refine((limit) => limit === undefined || (limit >= min && limit <= max), LIMIT_MESSAGE)
+    .optional()
+    .describe(`Page size, ${min} to ${max} (default ${USER_LIST_LIMITS.default})`),
+  q: z
+    .string()
+    .max(254)
+    .refine((q) => !q.includes('\u0000'), 'The search term contains a NUL character')
+    .optional()
+    .describe('Case-insensitive substring of the email or name, matched literally'),
+});
+
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
+const userResponse = { 200: z.object({ user: userSchema }), ...errors };
+
+type StatusChange = (tenant: string, id: string, ctx: RequestContext) => Promise<UserRow | undefined>;
+
+/**
+ * `/admin/users/*`, registered inside the admin scope (its `requireAdmin` hook applies).
+ * Everything acts on `actingTenant`; a user of another tenant, a deleted one and a missing
+ * one are the same 404.
+ */
+export async function adminUserRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const notFound = (request: FastifyRequest, reply: FastifyReply) =>
+    sendProblem(reply, problem('not_found', request.id));
+  const answer = (user: UserRow | undefined, request: FastifyRequest, reply: FastifyReply) =>
+    user ? reply.send({ user: toPublicUser(user) }) : notFound(request, reply);
+  const schema = (summary: string) => ({ tags: ['admin'], summary, security: [{ bearer: [] }] });
+
+  typed.get(
+    '/users',
+    {
+      schema: {
+        ...schema("List the tenant's accounts, newest first (q: substring of email or name)"),
+        querystring: listQuery,
+        response: {
+          200: z.object({ items: z.array(userSchema), nextCursor: z.string().nullable() }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { cursor, limit, q } = request.query;
+      const page = await engine.listUsers(request.auth!.actingTenant, { cursor, limit, q });
+      return { items: page.items.map((user) => toPublicUser(user)), nextCursor: page.nextCursor };
+    },
+  );
+
+  typed.get(
+    '/users/:id',
+    {
+      schema: {
+        ...schema('One account, and whether a login lockout is active'),
+        params: userParams,
+        response: { 200: z.object({ user: userSchema, lockedOut: z.boolean() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const view = await engine.getUser(request.auth!.actingTenant, request.params.id);
+      if (!view) return notFound(request, reply);
+      return reply.send({ user: toPublicUser(view.user), lockedOut: view.lockedOut });
+    },
+  );
+
+  typed.put(
+    '/users/:id/roles',
+    {
+      schema: {
+        ...schema("Replace a user's roles (bumps the role version and ends the user's sessions)"),
+        params: userParams,
+        body: z.object({ roles: z.array(z.enum(SYSTEM_ROLES)).min(1).max(16) }).strict(),
+        response: userResponse,
+      },
+    },
+    async (request, reply) => {
+      const { actingTenant } = request.auth!;
+      const roles = request.body.roles;
+      const user = await engine.setRoles(actingTenant, request.params.id, roles, request.context());
+      return answer(user, request, reply);
+    },
+  );
+
+  const statusRoutes: [string, string, StatusChange][] = [
+    ['lock', 'Lock an account until unlocked, and end its sessions', engine.lockUser.bind(engine)],
+    ['unlock', "Lift an admin's lock and any login lockout", engine.unlockUser.bind(engine)],
+    ['disable', 'Disable an account and end its sessions', engine.disableUser.bind(engine)],
+    ['enable', 'Enable a disabled account', engine.enableUser.bind(engine)],
+  ];
+  for (const [action, summary, change] of statusRoutes) {
+    typed.put(
+      `/users/:id/${action}`,
+      { schema: { ...schema(summary), params: userParams, response: userResponse } },
+      async (request, reply) => {
+        const user = await change(request.auth!.actingTenant, request.params.id, request.context());
+        return answer(user, request, reply);
+      },
+    );
+  }
+
+  typed.delete(
+    '/users/:id/sessions',
+    {
+      schema: {
+        ...schema('End every session of a user'),
+        params: userParams,
+        response: { 204: noContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { actingTenant } = request.auth!;
+      const revoked = await engine.revokeUserSessions(actingTenant, request.params.id, request.context());
+      if (revoked === undefined) return notFound(request, reply);
+      return reply.code(204).send(null);
+    },
+  );
+}

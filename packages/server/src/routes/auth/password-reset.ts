@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AuthEngine } from '@gatehouse/core';
+import { problem } from '../../errors/problem.js';
+import { sendProblem } from '../../plugins/error-handler.js';
+import { sendFailure } from '../respond.js';
+import { emailSchema, passwordSchema, problemSchema } from '../schemas.js';
+import { codeInputSchemas, contextForCode, toCodeInput } from './one-time-codes.js';
+
+/** The slot for the second factor (used once accounts can enrol one). */
+const mfaSchema = z
+  .object({ method: z.string().max(32), code: z.string().max(64) })
+  .strict()
+  .optional();
+
+/** POST /auth/password/forgot and /auth/password/reset. */
+export async function passwordResetRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+
+  typed.post(
+    '/password/forgot',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Request a password reset (always 202, same shape and timing for unknown emails)',
+        body: z.object({ email: emailSchema }).strict(),
+        response: {
+          202: z.object({ status: z.literal('accepted') }),
+          400: problemSchema,
+          429: problemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await engine.requestPasswordReset(request.body.email, request.context());
+      if (!result.ok) return sendFailure(request, reply, result);
+      return reply.code(202).send({ status: 'accepted' as const });
+    },
+  );
+
+  const [byToken, byEmail, byId] = codeInputSchemas('resetId');
+  const withPassword = { password: passwordSchema, mfa: mfaSchema };
+  typed.post(
+    '/password/reset',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Set a new password with the emailed link token or code; ends every session',
+        description:
+          '`{ token, password }`, `{ email, code, password }` or `{ resetId, code, password }`, plus ' +
+          '`mfa: { method, code }` when the account has a second factor.',
+        body: z.union([
+          byToken.extend(withPassword),
+          byEmail.extend(withPassword),
+          byId.extend(withPassword),
+        ]),
+        response: {
+          200: z.object({ status: z.literal('password_reset') }),
+          400: problemSchema,
+          429: problemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const input = toCodeInput(request.body, 'resetId');
+      const ctx = contextForCode(request, input);
+      if (!ctx) return sendProblem(reply, problem('invalid_or_expired_token', request.id));
+      const { password, mfa } = request.body;
+      const result = await engine.resetPassword({ ...input, password, mfa }, ctx);
+      if (!result.ok) return sendFailure(request, reply, result);
+      return { status: 'password_reset' as const };
+    },
+  );
+}

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestServer, type TestServer } from '../helpers/test-gatehouse.js';
+import { client, PASSWORD } from './client.js';
+
+describe('profile and account deletion', () => {
+  let server: TestServer;
+  let api: ReturnType<typeof client>;
+  beforeAll(async () => {
+    server = await createTestServer({ accounts: { enumerationProtection: false } });
+    await server.app.ready();
+    api = client(server);
+  });
+  afterAll(() => server.close());
+
+  it('reads and writes name and locale only', async () => {
+    await server.createUser('profile@example.com', PASSWORD);
+    const { accessToken } = await api.login('profile@example.com');
+    expect((await api.get('/users/profile', accessToken)).json()).toEqual({ name: null, locale: null });
+    const updated = await api.put('/users/profile', { name: '  Ada  ', locale: 'pt-BR' }, accessToken);
+    expect(updated.statusCode, updated.body).toBe(200);
+    expect(updated.json()).toEqual({ name: 'Ada', locale: 'pt-BR' });
+    expect((await api.put('/users/profile', { locale: null }, accessToken)).json()).toEqual({
+      name: 'Ada',
+      locale: null,
+    });
+    expect((await api.get('/users/profile')).statusCode).toBe(401);
+  });
+
+  it('refuses mass assignment and bad values with 400 and changes nothing', async () => {
+    await server.createUser('mass@example.com', PASSWORD);
+    const { accessToken } = await api.login('mass@example.com');
+    for (const payload of [
+      { name: 'x', roles: ['admin'] },
+      { email: 'other@example.com' },
+      { emailVerified: true },
+      { status: 'active' },
+      { locale: 'not a locale!' },
+      { name: 'a\u0000b' },
+      { name: 'x'.repeat(201) },
+    ]) {
+      const response = await api.put('/users/profile', payload, accessToken);
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(response.json().code).toBe('validation_error');
+    }
+    const user = await server.engine.users.findByEmail('default', 'mass@example.com');
+    expect(user).toMatchObject({ roles: ['user'], name: null, email: 'mass@example.com' });
+  });
+
+  it('deletes with the current password: sessions end, login fails, the address stays taken', async () => {
+    await server.createUser('leaving@example.com', PASSWORD);
+    const one = await api.login('leaving@example.com');
+    const two = await api.login('leaving@example.com');
+    const wrong = await api.delete('/users/account', { password: 'not the password' }, one.accessToken);
+    expect(wrong.statusCode).toBe(401);
+    const deleted = await api.delete('/users/account', { password: PASSWORD }, one.accessToken);
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    for (const session of [one, two]) {
+      expect((await api.get('/auth/me', session.accessToken)).statusCode).toBe(401);
+      expect((await api.post('/auth/refresh', { refreshToken: session.refreshToken })).statusCode).toBe(401);
+    }
+    const login = await api.post('/auth/login', { email: 'leaving@example.com', password: PASSWORD });
+    expect(login.statusCode).toBe(401);
+    expect(login.json().code).toBe('invalid_credentials');
+    // Nobody can take the identity over by registering it again.
+    const takeover = await api.post('/auth/register', {
+      email: 'Leaving@example.com',
+      password: 'attacker passphrase 1',
+    });
+    expect(takeover.statusCode).toBe(409);
+    // Nor reset their way in.
+    await api.post('/auth/password/forgot', { email: 'leaving@example.com' });
+    expect((await server.outbox('leaving@example.com')).some((m) => m.template === 'password_reset')).toBe(
+      false,
+    );
+    const row = await server.engine.users.findByEmail('default', 'leaving@example.com');
+    expect(row).toMatchObject({ status: 'deleted', name: null });
+    expect(await server.engine.users.passwordHash(row!.id)).toBeUndefined();
+  });
+});
