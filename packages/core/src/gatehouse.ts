@@ -91,6 +91,7 @@ export async function openGatehouse(
       redisClusterNodes: storage.redisClusterNodes,
       database,
       options: config.jobs,
+      queueName: config.jobs.queueName,
       ...(options.onJobError ? { onError: options.onJobError } : {}),
     });
     cleanups.push(() => jobs.close());

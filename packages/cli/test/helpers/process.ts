@@ -16,8 +16,20 @@ export async function freePort(): Promise<number> {
 }
 
 /** A clean environment: only what the test sets, plus PATH/HOME so node runs. */
+/**
+ * One BullMQ queue name per test file (each runs in its own worker process): servers of
+ * one file share their jobs (a restarted server finds what its predecessor queued), while
+ * other files' servers on the same Redis never take them (their users live elsewhere).
+ */
+const QUEUE_NAME = `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, ...extra };
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GATEHOUSE_JOBS__QUEUE_NAME: QUEUE_NAME,
+    ...extra,
+  };
 }
 
 export interface Gatehouse {

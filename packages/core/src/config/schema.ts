@@ -294,6 +294,11 @@ const jobsSchema = z.strictObject({
   // is leased before another worker may take it over (a crashed worker's jobs resume).
   pollIntervalMs: int(10, 60_000).default(500),
   leaseSeconds: int(5, 3_600).default(60),
+  // BullMQ queue name (Redis only): deployments sharing one Redis must use different names,
+  // or one would run (and drop) the other's jobs.
+  queueName: checked((value) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(value), 'a slug like gatehouse-eu').default(
+    'jobs',
+  ),
 });
 
 const tenancySchema = z.strictObject({

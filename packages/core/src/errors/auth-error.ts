@@ -48,7 +48,7 @@ export class AuthError extends Error {
 /** A required backend (database, state store) could not answer: callers fail closed. */
 export class BackendUnavailableError extends AuthError {
   constructor(
-    readonly backend: 'database' | 'stateStore',
+    readonly backend: 'database' | 'stateStore' | 'jobQueue',
     cause?: unknown,
   ) {
     super('unavailable', `The ${backend} is unavailable`, { backend }, { cause });

@@ -93,7 +93,7 @@ export class BullMqJobQueue implements JobQueue {
     } catch (error) {
       await queue.close();
       throw new BackendUnavailableError(
-        'stateStore',
+        'jobQueue',
         new Error(`job queue could not connect to ${queue.where()}`, { cause: error }),
       );
     }
@@ -173,10 +173,10 @@ export class BullMqJobQueue implements JobQueue {
    * would otherwise wait for Redis to come back, and the request with it.
    */
   private async guard<T>(call: () => Promise<T>): Promise<T> {
-    if (this.closed) throw new BackendUnavailableError('stateStore', new Error('BullMqJobQueue is closed'));
+    if (this.closed) throw new BackendUnavailableError('jobQueue', new Error('BullMqJobQueue is closed'));
     if (this.producer.status !== 'ready') {
       throw new BackendUnavailableError(
-        'stateStore',
+        'jobQueue',
         new Error(`no connection to ${this.where()} (${this.producer.status})`),
       );
     }

@@ -10,6 +10,8 @@ export interface OpenJobQueueOptions {
   /** The SQL queue's home when no Redis is configured. It stays the caller's to close. */
   database: Database;
   options: JobQueueOptions;
+  /** BullMQ queue name: deployments (or test runs) sharing one Redis keep their jobs apart. */
+  queueName?: string | undefined;
   /** Background failures (a poll that could not reach the backend, a lost connection), for logging. */
   onError?: (error: Error) => void;
 }
@@ -20,7 +22,10 @@ export interface OpenJobQueueOptions {
  * queue on the database.
  */
 export async function openJobQueue(options: OpenJobQueueOptions): Promise<JobQueue> {
-  const onError = options.onError ? { onError: options.onError } : {};
+  const onError = {
+    ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.queueName ? { queueName: options.queueName } : {}),
+  };
   if (options.redisClusterNodes?.length) {
     return BullMqJobQueue.connect({
       clusterNodes: options.redisClusterNodes,

@@ -38,6 +38,7 @@ const CLAIM = `UPDATE jobs SET locked_until = now() + $1::float8 * interval '1 s
   WHERE id = (
     SELECT id FROM jobs
     WHERE status = 'waiting' AND run_at <= now() AND attempts < max_attempts
+      AND (locked_until IS NULL OR locked_until < now())
     ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED)
   RETURNING id, name, payload, attempts, max_attempts`;
 

@@ -106,7 +106,14 @@ describe('createConfig defaults', () => {
         appUrl: 'http://localhost:3000',
       },
       sms: { transport: 'outbox', twilio: { apiUrl: 'https://api.twilio.com' } },
-      jobs: { maxAttempts: 8, backoffBaseMs: 2_000, concurrency: 4, pollIntervalMs: 500, leaseSeconds: 60 },
+      jobs: {
+        maxAttempts: 8,
+        backoffBaseMs: 2_000,
+        concurrency: 4,
+        pollIntervalMs: 500,
+        leaseSeconds: 60,
+        queueName: 'jobs',
+      },
     });
   });
 

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-runJobQueueConformance('SQL on PGlite (in memory)', () => memoryPgliteHarness(database));
+runJobQueueConformance('SQL on PGlite (in memory)', () => memoryPgliteHarness(database), false);
 runSqlQueueCases('PGlite (in memory)', () => memoryPgliteHarness(database));
 
 describe('SqlJobQueue on PGlite in a data directory', () => {
