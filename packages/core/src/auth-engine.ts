@@ -31,12 +31,12 @@ import {
   revokeRefreshToken,
   type SessionFlowParts,
 } from './signin/session-flows.js';
-import type { Outcome, TokenPair } from './signin/types.js';
+import type { Outcome, SignInResult, TokenPair } from './signin/types.js';
 import { TenantDirectory } from './tenants/tenant-directory.js';
 import { Deliverer } from './delivery/deliverer.js';
 import { OutboxStore } from './delivery/outbox.js';
 import type { Mailer, SmsSender } from './delivery/types.js';
-import { PermanentJobError, type Job } from './jobs/types.js';
+import { PermanentJobError, isPermanentJobError, type Job } from './jobs/types.js';
 import { isAccountJob, runAccountJob } from './lifecycle/account-jobs.js';
 import { changePassword, type ChangePasswordInput, type SignedIn } from './lifecycle/change-password.js';
 import { deleteAccount } from './lifecycle/delete-account.js';
@@ -46,6 +46,20 @@ import { profileOf, updateProfile, type Profile, type ProfileUpdate } from './li
 import { RequestLimits } from './lifecycle/request-limits.js';
 import type { CodeInput } from './lifecycle/submission.js';
 import { OneTimeSecrets } from './one-time/one-time-secrets.js';
+import { SecretBox } from './crypto/secret-box.js';
+import { FactorRepository, type FactorMethod } from './mfa/factor-repository.js';
+import { MfaChallenges } from './mfa/mfa-challenges.js';
+import {
+  confirmTotp,
+  disableFactor,
+  regenerateBackupCodes,
+  resetFactors,
+  setupTotp,
+  type TotpSetup,
+} from './mfa/manage-factors.js';
+import type { FactorProof } from './mfa/verify-factor.js';
+import { isRecentSignIn, stepUp, type StepUpRequest } from './signin/step-up.js';
+import { verifyMfa, type MfaVerifyInput } from './signin/verify-mfa.js';
 import { AccessTokenIssuer } from './tokens/access-token-issuer.js';
 import { AccessTokenVerifier } from './tokens/access-token-verifier.js';
 import type { AccessTokenClaims } from './tokens/claims.js';
@@ -80,6 +94,7 @@ export class AuthEngine {
   readonly tenants: TenantDirectory;
   readonly throttle: LoginThrottle;
   readonly hasher: PasswordHasher;
+  readonly factors: FactorRepository;
   /** The outbox transport's store, when the engine made it (development): GET /dev/outbox. */
   readonly outbox: OutboxStore | undefined;
   private readonly parts: AuthEngineParts;
@@ -96,6 +111,7 @@ export class AuthEngine {
       options.log ?? ((event: AuditEvent) => process.stdout.write(`${JSON.stringify({ audit: event })}\n`));
     this.audit = new AuditDispatcher({ sink: options.auditSink ?? logAuditSink(log), clock });
     this.users = new UserRepository(database.db);
+    this.factors = new FactorRepository(database.db);
     this.directory = new UserDirectory(database.db);
     this.tenants = new TenantDirectory(database.db);
     this.hasher = new PasswordHasher(config.passwords.argon2, { maxLength: config.passwords.maxLength });
@@ -145,6 +161,12 @@ export class AuthEngine {
       secrets: new OneTimeSecrets(stateStore, derivedKey('one-time-secrets')),
       limits: new RequestLimits(stateStore, config.rateLimits, derivedKey('request-limits')),
       deliver: new Deliverer(mailer, sms, { productName: config.mail.productName }),
+      mfa: {
+        factors: this.factors,
+        challenges: new MfaChallenges(stateStore, config.mfa.challengeTtlSeconds),
+        totpBox: new SecretBox(masterSecret.key, 'totp'),
+        store: stateStore,
+      },
     };
     this.flows = {
       sessions: this.sessions,
@@ -169,7 +191,7 @@ export class AuthEngine {
   async start(): Promise<void> {
     await Promise.all([this.tenants.refresh(), this.hasher.warmUp()]);
     await this.ensureBootstrapAdmin();
-    if (this.processJobs) this.gatehouse.jobs.start((job) => this.runJob(job));
+    if (this.processJobs) this.gatehouse.jobs.start((job) => this.runJobAudited(job));
     // Tenants created by another instance or the CLI appear within 30 s.
     this.tenantRefresh = setInterval(() => {
       this.tenants.refresh().catch(() => undefined);
@@ -204,8 +226,57 @@ export class AuthEngine {
     return register(this.parts, input, ctx);
   }
 
-  login(input: PasswordLoginInput, ctx: RequestContext): Promise<Outcome<{ tokens: TokenPair }>> {
+  login(input: PasswordLoginInput, ctx: RequestContext): Promise<SignInResult> {
     return loginWithPassword(this.parts, input, ctx);
+  }
+
+  // Second factors (API.md "MFA, passkeys", "Step-up")
+
+  verifyMfa(input: MfaVerifyInput, ctx: RequestContext): Promise<Outcome<{ tokens: TokenPair }>> {
+    return verifyMfa(this.parts, input, ctx);
+  }
+
+  stepUp(who: SignedIn, input: StepUpRequest, ctx: RequestContext): Promise<Outcome<{ tokens: TokenPair }>> {
+    return stepUp(this.parts, who, input, ctx);
+  }
+
+  /** Whether an access token's sign-in is recent enough for a factor or identity change. */
+  isRecentSignIn(claims: AccessTokenClaims): boolean {
+    return isRecentSignIn(
+      claims.auth_time,
+      this.gatehouse.clock.now(),
+      this.gatehouse.config.mfa.stepUpMaxAgeSeconds,
+    );
+  }
+
+  setupTotp(who: SignedIn, ctx: RequestContext): Promise<Outcome<TotpSetup>> {
+    return setupTotp(this.parts, who, ctx);
+  }
+
+  confirmTotp(who: SignedIn, code: string, ctx: RequestContext): Promise<Outcome<{ backupCodes: string[] }>> {
+    return confirmTotp(this.parts, who, code, ctx);
+  }
+
+  disableFactor(who: SignedIn, proof: FactorProof, ctx: RequestContext): Promise<Outcome<object>> {
+    return disableFactor(this.parts, who, proof, ctx);
+  }
+
+  regenerateBackupCodes(
+    who: SignedIn,
+    code: string,
+    ctx: RequestContext,
+  ): Promise<Outcome<{ backupCodes: string[] }>> {
+    return regenerateBackupCodes(this.parts, who, code, ctx);
+  }
+
+  /** Admin: removes every second factor of a user (audited, sessions ended, user told). */
+  resetFactors(tenant: string, userId: string, ctx: RequestContext): Promise<boolean> {
+    return resetFactors(this.parts, tenant, userId, ctx);
+  }
+
+  /** The second factors a user has enrolled (API.md `methods`). */
+  enrolledMethods(userId: string): Promise<FactorMethod[]> {
+    return this.factors.enrolledMethods(userId);
   }
 
   refresh(refreshToken: string, ctx: RequestContext): Promise<Outcome<{ tokens: TokenPair }>> {
@@ -226,7 +297,7 @@ export class AuthEngine {
 
   async findUser(tenant: string, userId: string): Promise<PublicUser | undefined> {
     const user = await this.users.findById(tenant, userId);
-    return user && toPublicUser(user);
+    return user && toPublicUser(user, (await this.factors.enrolledMethods(user.id)).length > 0);
   }
 
   /** Replaces roles, bumps rv and ends the user's sessions (their tokens carry the old roles). */
@@ -287,6 +358,24 @@ export class AuthEngine {
   /** Ends every session of the user; resolves to how many were live. */
   revokeUserSessions(tenant: string, userId: string, ctx: RequestContext): Promise<number | undefined> {
     return revokeAllSessions(this.statusParts, tenant, userId, ctx);
+  }
+
+  /**
+   * A failed attempt is audited (`job.failed`: name, attempt, the transport's sanitised
+   * message), so a wrong SMTP_URL shows in logs and in gatehouse_auth_events_total.
+   */
+  private async runJobAudited(job: Job): Promise<void> {
+    try {
+      await this.runJob(job);
+    } catch (error) {
+      this.audit.emit({
+        type: 'job.failed',
+        tenant: typeof job.payload.tenant === 'string' ? job.payload.tenant : DEFAULT_TENANT,
+        reason: error instanceof Error ? error.message.slice(0, 300) : 'unknown error',
+        data: { job: job.name, attempt: job.attempt, permanent: isPermanentJobError(error) },
+      });
+      throw error;
+    }
   }
 
   /** The engine's background jobs; an embedding app may wrap this to add its own names. */

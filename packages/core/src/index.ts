@@ -51,3 +51,7 @@ export {
   type SecretSettings,
   type IssuedSecret,
 } from './one-time/one-time-secrets.js';
+export * from './mfa/index.js';
+export type { MfaRequired, SignInResult } from './signin/types.js';
+export type { MfaVerifyInput } from './signin/verify-mfa.js';
+export type { StepUpRequest } from './signin/step-up.js';

@@ -33,6 +33,7 @@ it('runs the library example from docs/library.md', async () => {
     await auth.register({ email: 'ada@example.com', password: 'a sturdy passphrase' }, ctx);
     const login = await auth.login({ email: 'ada@example.com', password: 'a sturdy passphrase' }, ctx);
     if (!login.ok) throw new Error(login.code);
+    if ('mfa' in login) throw new Error('a second factor is needed: auth.verifyMfa(...)');
     const { accessToken, refreshToken } = login.tokens;
     const check = await auth.validator.validate(accessToken, 'strict', ctx);
     expect(check.ok).toBe(true);

@@ -15,6 +15,7 @@ import { registerRequestContext } from './plugins/request-context.js';
 import { adminRoutes } from './routes/admin/admin.js';
 import { credentialRoutes } from './routes/auth/credentials.js';
 import { emailVerificationRoutes } from './routes/auth/email-verification.js';
+import { mfaRoutes } from './routes/auth/mfa.js';
 import { passwordResetRoutes } from './routes/auth/password-reset.js';
 import { outboxRoutes } from './routes/dev/outbox.js';
 import { userRoutes } from './routes/users/users.js';
@@ -77,6 +78,7 @@ export async function buildApp(engine: AuthEngine, options: BuildAppOptions = {}
       await tokenRoutes(scope, engine);
       await emailVerificationRoutes(scope, engine);
       await passwordResetRoutes(scope, engine);
+      await mfaRoutes(scope, engine);
     },
     auth,
   );

@@ -102,6 +102,14 @@ export class UserRepository {
     }
   }
 
+  /** Bumps the account version (a factor or identity change: tokens issued before are stale). */
+  async bumpAccountVersion(tenant: string, id: string): Promise<void> {
+    await this.db
+      .update(users)
+      .set({ accountVersion: sql`${users.accountVersion} + 1`, updatedAt: new Date() })
+      .where(and(eq(users.tenantId, tenant), eq(users.id, id)));
+  }
+
   /** Marks the address verified (once) and bumps the account version. */
   async markEmailVerified(tenant: string, id: string, now = new Date()): Promise<UserRow | undefined> {
     if (!isUuid(id)) return undefined;

@@ -118,5 +118,6 @@ export function resolveDerivedDefaults(c: ConfigBeforeDerivation, ctx: Ctx) {
     tokens: { ...c.tokens, issuer, keyRotationGraceSeconds },
     mail: { ...c.mail, transport: mailTransport, appUrl },
     sms: { ...c.sms, transport: smsTransport },
+    mfa: { ...c.mfa, totp: { ...c.mfa.totp, issuer: c.mfa.totp.issuer ?? c.mail.productName } },
   };
 }

@@ -125,7 +125,10 @@ export class SqlJobQueue implements JobQueue {
       // Whatever kept the row from being stored, the caller must not answer "sent".
       throw error instanceof BackendUnavailableError ? error : new BackendUnavailableError('database', error);
     }
-    if (delayMs === 0) this.wake();
+    // Woken only after the caller's answer went out: run inline, the job's per-account work
+    // (e.g. a reset mail for a known address only) would show in the response time and undo
+    // the enumeration safety of forgot/resend (API.md "Timing").
+    if (delayMs === 0) setImmediate(() => this.wake());
     return id;
   }
 

@@ -83,7 +83,7 @@ async function sendPasswordReset(parts: AuthEngineParts, tenant: string, email: 
   parts.audit.emit({ type: 'password.reset_sent', tenant, userId: user.id });
 }
 
-const NOTICES: readonly MessageTemplate[] = ['password_changed'];
+const NOTICES: readonly MessageTemplate[] = ['password_changed', 'mfa_changed'];
 
 async function sendNotice(parts: AuthEngineParts, tenant: string, payload: JobPayload): Promise<void> {
   const template = text(payload, 'template') as MessageTemplate;
@@ -94,6 +94,7 @@ async function sendNotice(parts: AuthEngineParts, tenant: string, payload: JobPa
     email: user.email,
     time: text(payload, 'time'),
     ...(typeof payload.ip === 'string' ? { ip: payload.ip } : {}),
+    ...(typeof payload.change === 'string' ? { change: payload.change.replace(/_/g, ' ') } : {}),
   });
 }
 

@@ -1,5 +1,6 @@
 import { normalizeEmail } from '../accounts/email.js';
 import type { RequestContext } from '../context/request-context.js';
+import { verifySecondFactor } from '../mfa/verify-factor.js';
 import { checkPasswordPolicy } from '../password/index.js';
 import type { AuthEngineParts } from '../signin/engine-parts.js';
 import { fail, origin, type Outcome } from '../signin/types.js';
@@ -25,7 +26,7 @@ export async function requestPasswordReset(
 
 export type ResetPasswordInput = CodeInput & {
   password: string;
-  /** The second factor, once accounts can have one (the MFA issue fills this slot). */
+  /** The second factor: required when the account has one enrolled. */
   mfa?: { method: string; code: string } | undefined;
 };
 
@@ -51,6 +52,13 @@ export async function resetPassword(
   if (!checked || !user || user.status === 'deleted' || user.status === 'disabled') {
     audit.emit({ type: 'password.reset_failed', tenant: ctx.tenant, userId: user?.id, ...origin(ctx) });
     return fail('invalid_or_expired_token');
+  }
+
+  // API.md: an account with a second factor needs one here too (a mailbox alone is not enough).
+  if ((await parts.mfa.factors.enrolledMethods(user.id)).length > 0) {
+    if (!input.mfa) return fail('invalid_code', { reason: 'mfa_required' });
+    const second = await verifySecondFactor(parts, user, input.mfa, ctx);
+    if (!second.ok) return second;
   }
 
   const policy = await checkPasswordPolicy(input.password, {

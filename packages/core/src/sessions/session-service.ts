@@ -14,6 +14,7 @@ import {
   type RevokeUserSessionsOptions,
 } from './revoke-sessions.js';
 import { rotateRefreshToken } from './rotate-refresh-token.js';
+import { stepUpSession, type StepUpInput } from './step-up-session.js';
 import type { SessionBody, SessionRecord } from './session-record.js';
 import type {
   AuditEmitter,
@@ -62,6 +63,11 @@ export class SessionService implements SessionSource {
   /** `POST /auth/refresh` (API.md "Refresh replay"); one StateStore call when all is well. */
   rotateRefreshToken(refreshToken: string, ctx: RequestContext): Promise<RotateRefreshResult> {
     return rotateRefreshToken(this.deps, refreshToken, ctx);
+  }
+
+  /** A fresh auth_time and amr for a live session, with a rotated refresh token (API.md "Step-up"). */
+  stepUpSession(input: StepUpInput): Promise<RotateRefreshResult> {
+    return stepUpSession(this.deps, input);
   }
 
   revokeSession(

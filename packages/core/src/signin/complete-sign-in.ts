@@ -4,33 +4,78 @@ import type { RequestContext } from '../context/request-context.js';
 import type { AuthMethod } from '../tokens/claims.js';
 import type { AuthEngineParts } from './engine-parts.js';
 import { tokenPair } from './session-flows.js';
-import { fail, origin, type Outcome, type TokenPair } from './types.js';
+import { fail, origin, type Outcome, type SignInResult, type TokenPair } from './types.js';
+
+export interface CompleteSignInOptions {
+  /**
+   * The first factor already satisfies MFA on its own (a passkey with user verification),
+   * or this call finishes a second-factor challenge.
+   */
+  mfaSatisfied?: boolean;
+}
 
 /**
- * The one sign-in pipeline's tail: every first factor (password today; magic link,
- * OAuth, passkeys later) ends here once it is verified. Account state is revealed only
- * now, after the secret checked out. No session exists before every check passed.
+ * The one sign-in pipeline's tail: every first factor (password, magic link, OAuth, passkey)
+ * ends here once it is verified. Account state is revealed only now, after the secret
+ * checked out; then the second-factor policy turns the sign-in into a challenge when the
+ * account has a factor enrolled. No session exists before every check passed.
  */
 export async function completeSignIn(
   parts: AuthEngineParts,
   user: UserRow,
   amr: AuthMethod[],
   ctx: RequestContext,
-): Promise<Outcome<{ tokens: TokenPair }>> {
-  const { config, audit } = parts;
-  const refusal = accountRefusal(user, config.accounts.requireVerifiedEmail);
-  if (refusal) {
-    audit.emit({
-      type: 'login.refused',
+  options: CompleteSignInOptions = {},
+): Promise<SignInResult> {
+  const refusal = refuseAccount(parts, user, ctx);
+  if (refusal) return refusal;
+  const methods = await parts.mfa.factors.enrolledMethods(user.id);
+  if (methods.length > 0 && !options.mfaSatisfied) {
+    const challengeId = await parts.mfa.challenges.create({
       tenant: ctx.tenant,
       userId: user.id,
-      reason: refusal,
+      amr,
+      methods,
+    });
+    parts.audit.emit({
+      type: 'login.mfa_required',
+      tenant: ctx.tenant,
+      userId: user.id,
+      data: { methods: methods.join(' ') },
       ...origin(ctx),
     });
-    return fail(refusal);
+    return { ok: true, mfa: { mfaRequired: true, challengeId, methods } };
   }
-  // Second-factor policy arrives with MFA: enrolled factors turn this into a challenge.
-  return issueSession(parts, user, amr, ctx);
+  if (methods.length === 0 && mfaRequiredByPolicy(parts, user)) {
+    // Required but not enrolled: the sign-in goes ahead so the user can enrol (amr shows no
+    // second factor, and admin routes refuse such a session under the 'admins'/'all' policy).
+    parts.audit.emit({
+      type: 'login.mfa_enrolment_due',
+      tenant: ctx.tenant,
+      userId: user.id,
+      ...origin(ctx),
+    });
+  }
+  return issueSession(parts, user, amr, ctx, methods.length > 0);
+}
+
+/** Account state (API.md "Account state"): revealed only after the first factor checked out. */
+export function refuseAccount(parts: AuthEngineParts, user: UserRow, ctx: RequestContext) {
+  const refusal = accountRefusal(user, parts.config.accounts.requireVerifiedEmail);
+  if (!refusal) return null;
+  parts.audit.emit({
+    type: 'login.refused',
+    tenant: ctx.tenant,
+    userId: user.id,
+    reason: refusal,
+    ...origin(ctx),
+  });
+  return fail(refusal);
+}
+
+export function mfaRequiredByPolicy(parts: AuthEngineParts, user: Pick<UserRow, 'roles'>): boolean {
+  const { policy } = parts.config.mfa;
+  return policy === 'all' || (policy === 'admins' && user.roles.includes('admin'));
 }
 
 function accountRefusal(
@@ -44,13 +89,14 @@ function accountRefusal(
   return null;
 }
 
-async function issueSession(
+export async function issueSession(
   parts: AuthEngineParts,
   user: UserRow,
   amr: AuthMethod[],
   ctx: RequestContext,
+  mfaEnabled: boolean,
 ): Promise<Outcome<{ tokens: TokenPair }>> {
-  const publicUser = toPublicUser(user);
+  const publicUser = toPublicUser(user, mfaEnabled);
   const created = await parts.sessions.createSession({
     ctx,
     userId: user.id,

@@ -7,8 +7,11 @@ import type { RequestLimits } from '../lifecycle/request-limits.js';
 import type { FixedWindowLimiter } from '../limits/fixed-window.js';
 import type { LoginThrottle } from '../limits/login-throttle.js';
 import type { OneTimeSecrets } from '../one-time/one-time-secrets.js';
+import type { MfaParts } from '../mfa/mfa-parts.js';
+import type { UserRow } from '../accounts/user-repository.js';
 import type { BreachChecker, PasswordHasher } from '../password/index.js';
-import type { CreateSessionResult } from '../sessions/types.js';
+import type { CreateSessionResult, RotateRefreshResult } from '../sessions/types.js';
+import type { StepUpInput } from '../sessions/step-up-session.js';
 import type { CreateSessionInput } from '../sessions/create-session.js';
 import type { RevokeUserSessionsOptions } from '../sessions/revoke-sessions.js';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer.js';
@@ -28,6 +31,7 @@ export interface AuthEngineParts {
   sessions: {
     createSession(input: CreateSessionInput): Promise<CreateSessionResult>;
     revokeUserSessions(tenant: string, userId: string, options?: RevokeUserSessionsOptions): Promise<number>;
+    stepUpSession(input: StepUpInput): Promise<RotateRefreshResult>;
   };
   /** Durable background work: every mail is sent from a job. */
   jobs: JobQueue;
@@ -36,4 +40,8 @@ export interface AuthEngineParts {
   limits: RequestLimits;
   /** Renders and sends messages (inside jobs). */
   deliver: Deliverer;
+  /** Second factors: enrolled credentials, login challenges, sealed TOTP secrets. */
+  mfa: MfaParts;
+  /** SMS codes as a second factor, when an SMS transport is configured. */
+  smsCodes?: { check(user: UserRow, code: string): Promise<boolean> } | undefined;
 }

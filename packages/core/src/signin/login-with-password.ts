@@ -3,7 +3,7 @@ import type { RequestContext } from '../context/request-context.js';
 import { passwordLength } from '../password/index.js';
 import { completeSignIn } from './complete-sign-in.js';
 import type { AuthEngineParts } from './engine-parts.js';
-import { fail, origin, type Outcome, type TokenPair } from './types.js';
+import { fail, origin, type SignInResult } from './types.js';
 
 export interface PasswordLoginInput {
   email: string;
@@ -21,7 +21,7 @@ export async function loginWithPassword(
   parts: AuthEngineParts,
   input: PasswordLoginInput,
   ctx: RequestContext,
-): Promise<Outcome<{ tokens: TokenPair }>> {
+): Promise<SignInResult> {
   const { throttle, users, hasher, audit } = parts;
   const identifier = normalizeEmail(input.email);
 

@@ -23,6 +23,16 @@ export interface Failure {
 
 export type Outcome<T> = ({ ok: true } & T) | Failure;
 
+/** API.md: a sign-in that needs a second factor before any session exists. */
+export interface MfaRequired {
+  mfaRequired: true;
+  challengeId: string;
+  methods: string[];
+}
+
+/** Every first factor ends in tokens, or in a second-factor challenge. */
+export type SignInResult = Outcome<{ tokens: TokenPair } | { mfa: MfaRequired }>;
+
 export const fail = (code: AuthErrorCode, extra: Omit<Failure, 'ok' | 'code'> = {}): Failure => ({
   ok: false,
   code,

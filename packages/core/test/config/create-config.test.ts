@@ -114,6 +114,16 @@ describe('createConfig defaults', () => {
         leaseSeconds: 60,
         queueName: 'jobs',
       },
+      mfa: {
+        policy: 'optional',
+        challengeTtlSeconds: 300,
+        maxFailures: 5,
+        failureWindowSeconds: 900,
+        stepUpMaxAgeSeconds: 300,
+        totp: { issuer: 'Gatehouse', algorithm: 'SHA1', digits: 6, periodSeconds: 30, window: 1 },
+        backupCodeCount: 10,
+        smsCodeTtlSeconds: 300,
+      },
     });
   });
 

@@ -84,6 +84,27 @@ export function requireAdmin(engine: AuthEngine): preHandlerAsyncHookHandler {
   return async (request: FastifyRequest) => {
     const auth = await authenticate(engine, request, undefined, { systemAdminMayActOnOtherTenants: true });
     if (!auth.claims.roles.includes('admin')) throw new AuthError('forbidden', 'This needs the admin role');
+    // mfa.policy 'admins'/'all': an admin session without a second factor may not administer.
+    const { policy } = engine.gatehouse.config.mfa;
+    if (policy !== 'optional' && !auth.claims.amr.includes('mfa') && !auth.claims.amr.includes('hwk')) {
+      throw new AuthError(
+        'mfa_enrollment_required',
+        'Enrol a second factor and sign in with it to use admin routes',
+      );
+    }
     request.auth = auth;
+  };
+}
+
+/**
+ * preHandler for factor and identity changes (API.md "Step-up"): a signed-in user whose
+ * `auth_time` is within `mfa.stepUpMaxAgeSeconds`; else 403 `step_up_required`.
+ */
+export function requireRecentSignIn(engine: AuthEngine): preHandlerAsyncHookHandler {
+  return async (request: FastifyRequest) => {
+    request.auth ??= await authenticate(engine, request);
+    if (!engine.isRecentSignIn(request.auth.claims)) {
+      throw new AuthError('step_up_required', 'Confirm your identity with POST /api/v1/auth/step-up first');
+    }
   };
 }

@@ -21,6 +21,13 @@ export const tokenPairSchema = z.object({
   user: userSchema,
 });
 
+/** API.md: a sign-in waiting for its second factor; no session exists yet. */
+export const mfaRequiredSchema = z.object({
+  mfaRequired: z.literal(true),
+  challengeId: z.string(),
+  methods: z.array(z.string()),
+});
+
 export const sessionSchema = z.object({
   id: z.string(),
   current: z.boolean(),

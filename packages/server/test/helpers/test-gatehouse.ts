@@ -11,6 +11,7 @@ import {
   openPgliteDatabase,
   type Gatehouse,
   type GatehouseConfigInput,
+  type Clock,
   type OutboxEntry,
 } from '@gatehouse/core';
 import { buildApp } from '../../src/app.js';
@@ -38,7 +39,7 @@ export interface TestServer {
  */
 export async function createTestServer(
   input: GatehouseConfigInput = {},
-  options: { logger?: FastifyBaseLogger } = {},
+  options: { logger?: FastifyBaseLogger; clock?: Clock } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gh-server-'));
   const config = createConfig({
@@ -50,11 +51,14 @@ export async function createTestServer(
     storage: { dataDir, ...input.storage },
     server: { logLevel: 'silent', ...input.server },
   });
-  const gatehouse = await openGatehouse(config, { database: await openPgliteDatabase() });
+  const gatehouse = await openGatehouse(config, {
+    database: await openPgliteDatabase(),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const auditEvents = new MemoryAuditSink();
   const engine = new AuthEngine(gatehouse, { auditSink: auditEvents });
   await engine.start();
-  const app = await buildApp(engine, options);
+  const app = await buildApp(engine, options.logger ? { logger: options.logger } : {});
   return {
     app,
     gatehouse,

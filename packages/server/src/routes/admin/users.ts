@@ -147,4 +147,23 @@ export async function adminUserRoutes(app: FastifyInstance, engine: AuthEngine):
       return reply.code(204).send(null);
     },
   );
+
+  typed.delete(
+    '/users/:id/mfa',
+    {
+      schema: {
+        ...schema(
+          "Remove every second factor of a user (audited; the user's sessions end, the user is told)",
+        ),
+        params: userParams,
+        response: { 204: noContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { actingTenant } = request.auth!;
+      const reset = await engine.resetFactors(actingTenant, request.params.id, request.context());
+      if (!reset) return notFound(request, reply);
+      return reply.code(204).send(null);
+    },
+  );
 }

@@ -3,7 +3,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthEngine } from '@gatehouse/core';
 import { sendFailure } from '../respond.js';
-import { emailSchema, passwordSchema, problemSchema, tokenPairSchema, userSchema } from '../schemas.js';
+import {
+  emailSchema,
+  mfaRequiredSchema,
+  passwordSchema,
+  problemSchema,
+  tokenPairSchema,
+  userSchema,
+} from '../schemas.js';
 
 /** POST /auth/register and /auth/login. */
 export async function credentialRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
@@ -57,7 +64,7 @@ export async function credentialRoutes(app: FastifyInstance, engine: AuthEngine)
         // and the 64 KiB body limit already bounds it.
         body: z.object({ email: z.string().max(320), password: z.string() }).strict(),
         response: {
-          200: tokenPairSchema,
+          200: z.union([tokenPairSchema, mfaRequiredSchema]),
           401: problemSchema,
           403: problemSchema,
           423: problemSchema,
@@ -68,7 +75,7 @@ export async function credentialRoutes(app: FastifyInstance, engine: AuthEngine)
     async (request, reply) => {
       const result = await engine.login(request.body, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
-      return result.tokens;
+      return 'mfa' in result ? result.mfa : result.tokens;
     },
   );
 }

@@ -8,9 +8,9 @@ import { sendFailure } from '../respond.js';
 import { emailSchema, passwordSchema, problemSchema } from '../schemas.js';
 import { codeInputSchemas, contextForCode, toCodeInput } from './one-time-codes.js';
 
-/** The slot for the second factor (used once accounts can enrol one). */
+/** The second factor, required when the account has one enrolled. */
 const mfaSchema = z
-  .object({ method: z.string().max(32), code: z.string().max(64) })
+  .object({ method: z.enum(['totp', 'backup_code', 'sms']), code: z.string().max(64) })
   .strict()
   .optional();
 

@@ -1,0 +1,145 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AuthEngine } from '@gatehouse/core';
+import { requireRecentSignIn, requireUser } from '../../plugins/auth-guard.js';
+import { sendFailure } from '../respond.js';
+import { noContent, passwordSchema, problemSchema, tokenPairSchema } from '../schemas.js';
+
+const code = z.string().min(1).max(64);
+const method = z.enum(['totp', 'backup_code', 'sms']);
+const factorProof = z.object({ method, code }).strict();
+const backupCodes = z.object({ backupCodes: z.array(z.string()) });
+const failures = {
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  404: problemSchema,
+  409: problemSchema,
+  429: problemSchema,
+};
+
+/** The second-factor routes: login challenge verification, step-up, TOTP and backup codes. */
+export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const signedIn = requireUser(engine);
+  const recent = [signedIn, requireRecentSignIn(engine)];
+  const who = (request: FastifyRequest) => ({
+    userId: request.auth!.claims.sub,
+    sessionId: request.auth!.claims.sid,
+  });
+
+  typed.post(
+    '/mfa/verify',
+    {
+      schema: {
+        tags: ['mfa'],
+        summary: 'Finish a sign-in with a second factor',
+        body: z.object({ challengeId: z.string().max(64), method, code }).strict(),
+        response: { 200: tokenPairSchema, ...failures },
+      },
+    },
+    async (request, reply) => {
+      const result = await engine.verifyMfa(request.body, request.context());
+      if (!result.ok) return sendFailure(request, reply, result);
+      return result.tokens;
+    },
+  );
+
+  typed.post(
+    '/step-up',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['mfa'],
+        summary: 'Prove the factors again: same session, fresh auth_time, rotated refresh token',
+        security: [{ bearer: [] }],
+        body: z.object({ password: passwordSchema, mfa: factorProof.optional() }).strict(),
+        response: { 200: tokenPairSchema, ...failures, 423: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const result = await engine.stepUp(who(request), request.body, request.context());
+      if (!result.ok) return sendFailure(request, reply, result);
+      return result.tokens;
+    },
+  );
+
+  typed.post(
+    '/mfa/totp/setup',
+    {
+      preHandler: recent,
+      schema: {
+        tags: ['mfa'],
+        summary: 'Start TOTP enrolment (step-up): secret, otpauth URL and QR code',
+        security: [{ bearer: [] }],
+        response: {
+          200: z.object({ secret: z.string(), otpauthUrl: z.string(), qrSvg: z.string() }),
+          ...failures,
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await engine.setupTotp(who(request), request.context());
+      if (!result.ok) return sendFailure(request, reply, result);
+      return { secret: result.secret, otpauthUrl: result.otpauthUrl, qrSvg: result.qrSvg };
+    },
+  );
+
+  typed.post(
+    '/mfa/totp/confirm',
+    {
+      preHandler: recent,
+      schema: {
+        tags: ['mfa'],
+        summary: 'Confirm TOTP with a first code; returns backup codes (shown once)',
+        security: [{ bearer: [] }],
+        body: z.object({ code }).strict(),
+        response: { 200: backupCodes, ...failures },
+      },
+    },
+    async (request, reply) => {
+      const result = await engine.confirmTotp(who(request), request.body.code, request.context());
+      if (!result.ok) return sendFailure(request, reply, result);
+      return { backupCodes: result.backupCodes };
+    },
+  );
+
+  typed.post(
+    '/mfa/disable',
+    {
+      preHandler: recent,
+      schema: {
+        tags: ['mfa'],
+        summary: 'Turn a factor off (step-up and one of its codes); the last one takes the backup codes',
+        security: [{ bearer: [] }],
+        body: factorProof,
+        response: { 204: noContent, ...failures },
+      },
+    },
+    async (request, reply) => {
+      const result = await engine.disableFactor(who(request), request.body, request.context());
+      if (!result.ok) return sendFailure(request, reply, result);
+      return reply.code(204).send(null);
+    },
+  );
+
+  typed.post(
+    '/mfa/backup-codes',
+    {
+      preHandler: recent,
+      schema: {
+        tags: ['mfa'],
+        summary: 'New backup codes (step-up and a TOTP code); the old set stops working',
+        security: [{ bearer: [] }],
+        body: z.object({ code }).strict(),
+        response: { 200: backupCodes, ...failures },
+      },
+    },
+    async (request, reply) => {
+      const result = await engine.regenerateBackupCodes(who(request), request.body.code, request.context());
+      if (!result.ok) return sendFailure(request, reply, result);
+      return { backupCodes: result.backupCodes };
+    },
+  );
+}
