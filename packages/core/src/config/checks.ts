@@ -53,6 +53,11 @@ export function isOriginOrWildcard(value: string): boolean {
   return url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
 }
 
+/** An exact browser origin, no wildcard (redirect targets, WebAuthn origins). */
+export function isOrigin(value: string): boolean {
+  return value !== '*' && isOriginOrWildcard(value);
+}
+
 /** An absolute http(s) URL usable as a base: no credentials, query or fragment. */
 export function isHttpBaseUrl(value: string): boolean {
   const url = parseUrl(value);

@@ -114,10 +114,21 @@ export function resolveDerivedDefaults(c: ConfigBeforeDerivation, ctx: Ctx) {
   const appUrl = stripTrailingSlashes(c.mail.appUrl ?? publicUrl);
   return {
     ...c,
-    server: { ...c.server, host, publicUrl },
+    server: {
+      ...c.server,
+      host,
+      publicUrl,
+      redirectOrigins:
+        c.server.redirectOrigins.length > 0 ? c.server.redirectOrigins : [new URL(publicUrl).origin],
+    },
     tokens: { ...c.tokens, issuer, keyRotationGraceSeconds },
     mail: { ...c.mail, transport: mailTransport, appUrl },
     sms: { ...c.sms, transport: smsTransport },
     mfa: { ...c.mfa, totp: { ...c.mfa.totp, issuer: c.mfa.totp.issuer ?? c.mail.productName } },
+    webauthn: {
+      ...c.webauthn,
+      rpId: c.webauthn.rpId ?? new URL(publicUrl).hostname,
+      origins: c.webauthn.origins.length > 0 ? c.webauthn.origins : [new URL(publicUrl).origin],
+    },
   };
 }

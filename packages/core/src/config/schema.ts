@@ -17,6 +17,7 @@ import {
   isHostPort,
   isHttpBaseUrl,
   isIpOrCidr,
+  isOrigin,
   isOriginOrWildcard,
 } from './checks.js';
 import { resolveDerivedDefaults } from './derive.js';
@@ -56,6 +57,11 @@ const serverSchema = z.strictObject({
   // safe default; '*' is accepted but linted.
   corsOrigins: z
     .array(checked(isOriginOrWildcard, "an origin like https://app.example.com (no path), or '*'"))
+    .default([]),
+  // Origins `redirectTo` may point at (magic links, OAuth): exact scheme, host and port.
+  // Resolved: the public URL's origin. Anything else is refused (no open redirects).
+  redirectOrigins: z
+    .array(checked(isOrigin, 'an origin like https://app.example.com (no path, no wildcard)'))
     .default([]),
   // Largest accepted request body outside auth routes: 1 MiB (API.md).
   bodyLimitBytes: int(1).default(1_048_576),
@@ -187,6 +193,10 @@ const rateLimitsSchema = z.strictObject({
   verificationRequests: requestLimits(5, 20, HOUR),
   // Password-reset requests (forgot): the same reasoning and numbers.
   resetRequests: requestLimits(5, 20, HOUR),
+  // Magic-link requests: the same reasoning and numbers.
+  magicLinkRequests: requestLimits(5, 20, HOUR),
+  // SMS codes sent (setup and login challenges) per user: 5 an hour bounds SMS cost abuse.
+  smsCodes: z.strictObject({ perUser: int(1).default(5), windowSeconds: int(1).default(HOUR) }).prefault({}),
   // Code/token submissions (verify-email, password reset) per IP: 30 per 15 min; each
   // challenge also dies after its own attempt limit (accounts.*.maxAttempts).
   codeSubmissions: z
@@ -212,6 +222,18 @@ const accountsSchema = z.strictObject({
   verification: oneTimeSecretSchema(DAY),
   // Password reset: links live 1 h (OWASP Forgot Password Cheat Sheet: short-lived).
   passwordReset: oneTimeSecretSchema(HOUR),
+  // Magic links (passwordless sign-in): 10 min, single-use; off turns the routes into 403.
+  magicLinks: z
+    .strictObject({ enabled: z.boolean().default(true), ttlSeconds: int(60, DAY).default(10 * MINUTE) })
+    .prefault({}),
+  // Email change: a code sent to the new address, 10 min, 5 attempts.
+  emailChange: z
+    .strictObject({
+      codeDigits: int(6, 10).default(6),
+      codeTtlSeconds: int(60, DAY).default(10 * MINUTE),
+      maxAttempts: int(1, 20).default(5),
+    })
+    .prefault({}),
 });
 
 /** Per identifier and per IP in one window (request-type limits). */
@@ -313,6 +335,19 @@ const mfaSchema = z.strictObject({
   smsCodeTtlSeconds: int(60, HOUR).default(5 * MINUTE),
 });
 
+const webauthnSchema = z.strictObject({
+  // The relying party ID: a registrable domain (never an IP). Resolved: the public URL's host.
+  rpId: nonEmpty.optional(),
+  rpName: nonEmpty.max(100).default('Gatehouse'),
+  // Page origins allowed to run ceremonies. Resolved: the public URL's origin.
+  origins: z.array(checked(isOrigin, 'an origin like https://app.example.com (no wildcard)')).default([]),
+  // 'preferred' asks for user verification; only a UV assertion satisfies MFA on its own.
+  // 'required' refuses authenticators that cannot verify the user.
+  userVerification: z.enum(['required', 'preferred', 'discouraged']).default('preferred'),
+  // Ceremony challenges are single-use and live this long.
+  challengeTtlSeconds: int(30, 900).default(300),
+});
+
 const jobsSchema = z.strictObject({
   // Attempts per job before it is kept as failed: 8 attempts with exponential backoff
   // from 2 s span about 4 minutes, enough to ride out a mail server restart.
@@ -369,6 +404,7 @@ const baseSchema = z.strictObject({
   sms: smsSchema.prefault({}),
   jobs: jobsSchema.prefault({}),
   mfa: mfaSchema.prefault({}),
+  webauthn: webauthnSchema.prefault({}),
   // First (system) admin, created once at start if absent.
   bootstrapAdmin: z.strictObject({ email: z.email(), password: nonEmpty }).optional(),
 });

@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
@@ -77,6 +78,38 @@ export const credentials = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [index('credentials_user_idx').on(t.userId, t.type)],
+);
+
+/**
+ * Passkeys (WebAuthn credentials). The public key and ids are public material; the sign
+ * counter is kept to flag cloned authenticators. A credential id is globally unique.
+ */
+export const webauthnCredentials = pgTable(
+  'webauthn_credentials',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tenantId: text('tenant_id').notNull(),
+    /** base64url of the authenticator's credential id. */
+    credentialId: text('credential_id').notNull(),
+    /** base64url of the COSE public key. */
+    publicKey: text('public_key').notNull(),
+    counter: bigint('counter', { mode: 'number' }).notNull().default(0),
+    transports: text('transports').array().notNull().default(sql`ARRAY[]::text[]`),
+    /** 'singleDevice' | 'multiDevice' */
+    deviceType: text('device_type').notNull(),
+    backedUp: boolean('backed_up').notNull().default(false),
+    aaguid: text('aaguid'),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('webauthn_credential_id_unique').on(t.credentialId),
+    index('webauthn_user_idx').on(t.userId),
+  ],
 );
 
 /**
@@ -186,4 +219,5 @@ export const schema = {
   stateIndex,
   jobs,
   outboxMessages,
+  webauthnCredentials,
 };

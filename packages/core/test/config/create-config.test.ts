@@ -27,6 +27,7 @@ describe('createConfig defaults', () => {
         publicUrl: 'http://localhost:3000',
         trustedProxies: [],
         corsOrigins: [],
+        redirectOrigins: ['http://localhost:3000'],
         bodyLimitBytes: 1_048_576,
         authBodyLimitBytes: 65_536,
         shutdownGraceMs: 10_000,
@@ -73,6 +74,8 @@ describe('createConfig defaults', () => {
         refresh: { perSession: 60, windowSeconds: 60 },
         verificationRequests: { perIdentifier: 5, perIp: 20, windowSeconds: 3_600 },
         resetRequests: { perIdentifier: 5, perIp: 20, windowSeconds: 3_600 },
+        magicLinkRequests: { perIdentifier: 5, perIp: 20, windowSeconds: 3_600 },
+        smsCodes: { perUser: 5, windowSeconds: 3_600 },
         codeSubmissions: { perIp: 30, windowSeconds: 900 },
         passwordChange: { perUser: 10, windowSeconds: 3_600 },
       },
@@ -95,6 +98,8 @@ describe('createConfig defaults', () => {
           linkTtlSeconds: 3_600,
           maxAttempts: 5,
         },
+        magicLinks: { enabled: true, ttlSeconds: 600 },
+        emailChange: { codeDigits: 6, codeTtlSeconds: 600, maxAttempts: 5 },
       },
       tenancy: { multiTenant: false, tenants: [] },
       mail: {
@@ -123,6 +128,13 @@ describe('createConfig defaults', () => {
         totp: { issuer: 'Gatehouse', algorithm: 'SHA1', digits: 6, periodSeconds: 30, window: 1 },
         backupCodeCount: 10,
         smsCodeTtlSeconds: 300,
+      },
+      webauthn: {
+        rpId: 'localhost',
+        rpName: 'Gatehouse',
+        origins: ['http://localhost:3000'],
+        userVerification: 'preferred',
+        challengeTtlSeconds: 300,
       },
     });
   });

@@ -36,6 +36,10 @@ export const NAMED_ENV_VARS: ReadonlyMap<string, string> = new Map([
   ['GATEHOUSE_BOOTSTRAP_ADMIN_EMAIL', 'bootstrapAdmin.email'],
   ['GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD', 'bootstrapAdmin.password'],
   ['GATEHOUSE_PRESET', 'preset'],
+  ['GATEHOUSE_REDIRECT_ORIGINS', 'server.redirectOrigins'],
+  ['GATEHOUSE_WEBAUTHN_RP_ID', 'webauthn.rpId'],
+  ['GATEHOUSE_WEBAUTHN_RP_NAME', 'webauthn.rpName'],
+  ['GATEHOUSE_WEBAUTHN_ORIGINS', 'webauthn.origins'],
   ['GATEHOUSE_MAIL_TRANSPORT', 'mail.transport'],
   ['GATEHOUSE_MAIL_FROM', 'mail.from'],
   ['SMTP_URL', 'mail.smtpUrl'],
@@ -55,10 +59,6 @@ export const CONFIG_FILE_ENV_VAR = 'GATEHOUSE_CONFIG';
  * here). A trailing `*` matches any suffix (provider ids are free-form).
  */
 export const RESERVED_ENV_VARS = [
-  'GATEHOUSE_REDIRECT_ORIGINS',
-  'GATEHOUSE_WEBAUTHN_RP_ID',
-  'GATEHOUSE_WEBAUTHN_RP_NAME',
-  'GATEHOUSE_WEBAUTHN_ORIGINS',
   'GATEHOUSE_COOKIE_MODE',
   'GATEHOUSE_OAUTH_*',
   'GATEHOUSE_OIDC_*',

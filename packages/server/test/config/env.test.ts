@@ -240,10 +240,6 @@ describe('configFromEnv: unknown and reserved names', () => {
 
   it('accepts and ignores the names reserved for later features', () => {
     const env = {
-      GATEHOUSE_REDIRECT_ORIGINS: 'https://app.example.com',
-      GATEHOUSE_WEBAUTHN_RP_ID: 'localhost',
-      GATEHOUSE_WEBAUTHN_RP_NAME: 'Gatehouse',
-      GATEHOUSE_WEBAUTHN_ORIGINS: 'http://localhost:3000',
       GATEHOUSE_COOKIE_MODE: 'true',
       GATEHOUSE_OAUTH_GOOGLE_CLIENT_ID: 'id',
       GATEHOUSE_OAUTH_GITHUB_CLIENT_SECRET: 'secret',
@@ -252,7 +248,7 @@ describe('configFromEnv: unknown and reserved names', () => {
       GATEHOUSE_CONFIG: './gatehouse.json',
     };
     expect(configFromEnv(env).input).toEqual({});
-    expect(isReservedEnvVar('GATEHOUSE_WEBAUTHN_RPID')).toBe(false);
+    expect(isReservedEnvVar('GATEHOUSE_COOKIE_MODES')).toBe(false);
     expect(RESERVED_ENV_VARS).toContain('GATEHOUSE_COOKIE_MODE');
   });
 
