@@ -44,6 +44,22 @@ export class FactorRepository {
     return methods.length > 0 && confirmed.has('backup_code') ? [...methods, 'backup_code'] : methods;
   }
 
+  /** Which of these users have a second factor (admin lists show `mfaEnabled` in one query). */
+  async usersWithFactors(userIds: readonly string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectDistinct({ userId: credentials.userId })
+      .from(credentials)
+      .where(
+        and(
+          inArray(credentials.userId, [...userIds]),
+          inArray(credentials.type, ['totp', 'sms']),
+          sql`(${credentials.metadata} ->> 'confirmed') = 'true'`,
+        ),
+      );
+    return new Set(rows.map((row) => row.userId));
+  }
+
   async totp(userId: string): Promise<TotpCredential | undefined> {
     const [row] = await this.db
       .select()

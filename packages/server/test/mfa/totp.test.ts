@@ -220,10 +220,14 @@ describe('TOTP second factor over HTTP', () => {
     const { secret } = await api.enrolled('lost-phone@example.com');
     step();
     const victimSession = await api.fullLogin('lost-phone@example.com', secret);
+    const before = await api.get(`/admin/users/${victimSession.user.id}`, admin.accessToken);
+    expect(before.json().user.mfaEnabled).toBe(true);
     const reset = await api.delete(`/admin/users/${victimSession.user.id}/mfa`, undefined, admin.accessToken);
     expect(reset.statusCode, reset.body).toBe(204);
     expect((await api.get('/auth/me', victimSession.accessToken)).statusCode).toBe(401);
     expect((await api.login('lost-phone@example.com')).accessToken).toBeDefined();
+    const after = await api.get(`/admin/users/${victimSession.user.id}`, admin.accessToken);
+    expect(after.json().user.mfaEnabled).toBe(false);
     await server.engine.audit.flush();
     expect(server.auditEvents.events.some((e) => e.type === 'mfa.reset_by_admin')).toBe(true);
   });

@@ -57,8 +57,10 @@ export async function adminUserRoutes(app: FastifyInstance, engine: AuthEngine):
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const notFound = (request: FastifyRequest, reply: FastifyReply) =>
     sendProblem(reply, problem('not_found', request.id));
-  const answer = (user: UserRow | undefined, request: FastifyRequest, reply: FastifyReply) =>
-    user ? reply.send({ user: toPublicUser(user) }) : notFound(request, reply);
+  const publicUser = async (user: UserRow) =>
+    toPublicUser(user, (await engine.factors.usersWithFactors([user.id])).has(user.id));
+  const answer = async (user: UserRow | undefined, request: FastifyRequest, reply: FastifyReply) =>
+    user ? reply.send({ user: await publicUser(user) }) : notFound(request, reply);
   const schema = (summary: string) => ({ tags: ['admin'], summary, security: [{ bearer: [] }] });
 
   typed.get(
@@ -76,7 +78,11 @@ export async function adminUserRoutes(app: FastifyInstance, engine: AuthEngine):
     async (request) => {
       const { cursor, limit, q } = request.query;
       const page = await engine.listUsers(request.auth!.actingTenant, { cursor, limit, q });
-      return { items: page.items.map((user) => toPublicUser(user)), nextCursor: page.nextCursor };
+      const withFactors = await engine.factors.usersWithFactors(page.items.map((user) => user.id));
+      return {
+        items: page.items.map((user) => toPublicUser(user, withFactors.has(user.id))),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 
@@ -92,7 +98,7 @@ export async function adminUserRoutes(app: FastifyInstance, engine: AuthEngine):
     async (request, reply) => {
       const view = await engine.getUser(request.auth!.actingTenant, request.params.id);
       if (!view) return notFound(request, reply);
-      return reply.send({ user: toPublicUser(view.user), lockedOut: view.lockedOut });
+      return reply.send({ user: await publicUser(view.user), lockedOut: view.lockedOut });
     },
   );
 
