@@ -97,7 +97,10 @@ export const webauthnCredentials = pgTable(
     /** base64url of the COSE public key. */
     publicKey: text('public_key').notNull(),
     counter: bigint('counter', { mode: 'number' }).notNull().default(0),
-    transports: text('transports').array().notNull().default(sql`ARRAY[]::text[]`),
+    transports: text('transports')
+      .array()
+      .notNull()
+      .default(sql`ARRAY[]::text[]`),
     /** 'singleDevice' | 'multiDevice' */
     deviceType: text('device_type').notNull(),
     backedUp: boolean('backed_up').notNull().default(false),

@@ -58,11 +58,7 @@ export const CONFIG_FILE_ENV_VAR = 'GATEHOUSE_CONFIG';
  * feature wires them (read them from the environment there, then remove them
  * here). A trailing `*` matches any suffix (provider ids are free-form).
  */
-export const RESERVED_ENV_VARS = [
-  'GATEHOUSE_COOKIE_MODE',
-  'GATEHOUSE_OAUTH_*',
-  'GATEHOUSE_OIDC_*',
-] as const;
+export const RESERVED_ENV_VARS = ['GATEHOUSE_COOKIE_MODE', 'GATEHOUSE_OAUTH_*', 'GATEHOUSE_OIDC_*'] as const;
 
 export function isReservedEnvVar(name: string): boolean {
   return RESERVED_ENV_VARS.some((reserved) =>
