@@ -1,11 +1,9 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, isAuthError } from '@gatehouse/core';
-import { migrateCommand } from './commands/migrate.js';
-import { keysCommand } from './commands/keys.js';
-import { serveCommand } from './commands/serve.js';
-import { tenantsCommand } from './commands/tenants.js';
-import { usersCommand } from './commands/users.js';
 import { consoleOutput, describeError, type Output } from './output.js';
+
+// Every command module is imported when its command runs, not at startup: the server
+// commands pull in @gatehouse/core and @gatehouse/server (about half a second of loading),
+// which `gatehouse totp code` or `gatehouse login` should not pay for.
 
 const USAGE = `Usage: gatehouse <command> [options]
 
@@ -18,6 +16,16 @@ Commands:
   users create --email <email> --password-stdin [--role admin] [--tenant <slug>] [--name <name>]
                                  Create a verified account; the password is the first line of stdin
   users list [--tenant <slug>]   List the accounts (email, id, status, roles)
+  totp add|list|code|remove|rename|export|import|passwd
+                                 Authenticator: TOTP/HOTP codes from an encrypted vault (totp --help)
+  lock | unlock                  Lock the authenticator vault now / unlock it for 15 idle minutes
+  login [--server <url>] [--email <email>] [--password-stdin] [--totp <name>]
+                                 Sign in to a Gatehouse server from this machine (login --help)
+  status | whoami                The stored sign-in (local, no network) / who the server says you are
+  sessions [revoke <id> | revoke --others]
+                                 List your sessions on every device / end one / end all others
+  logout                         End the session on the server and delete it here
+  audit [--since 7d]             Show the local audit log (vault unlocks, changes, codes shown, sign-ins)
 
 Options:
   --debug    Print stack traces on errors
@@ -36,12 +44,32 @@ const USERS_OPTIONS = {
   name: { type: 'string' },
 } as const;
 
+type LocalCommand = (argv: string[], env: NodeJS.ProcessEnv, out: Output) => Promise<number>;
+
+/**
+ * Local (client-side) commands that parse their own options: they share none with the
+ * server commands. Each entry loads its module on use.
+ */
+const LOCAL_COMMANDS = new Map<string, () => Promise<LocalCommand>>([
+  ['totp', async () => (await import('./commands/totp.js')).totpCommand],
+  ['lock', async () => (await import('./commands/lock.js')).lockCommand],
+  ['unlock', async () => (await import('./commands/lock.js')).unlockCommand],
+  ['audit', async () => (await import('./audit/command.js')).auditCommand],
+  ['login', async () => (await import('./commands/login.js')).loginCommand],
+  ['logout', async () => (await import('./commands/logout.js')).logoutCommand],
+  ['status', async () => (await import('./commands/status.js')).statusCommand],
+  ['whoami', async () => (await import('./commands/whoami.js')).whoamiCommand],
+  ['sessions', async () => (await import('./commands/sessions.js')).sessionsCommand],
+]);
+
 /** Returns the process exit code: 0 ok, 1 failure, 2 usage or configuration error. */
 export async function main(
   argv: string[],
   env: NodeJS.ProcessEnv,
   out: Output = consoleOutput,
 ): Promise<number> {
+  const local = LOCAL_COMMANDS.get(argv[0] ?? '');
+  if (local) return (await local())(argv.slice(1), env, out);
   let parsed;
   try {
     parsed = parseArgs({
@@ -70,22 +98,23 @@ export async function main(
   try {
     switch (command) {
       case 'serve':
-        await serveCommand(env);
+        await (await import('./commands/serve.js')).serveCommand(env);
         return 0;
       case 'migrate':
-        await migrateCommand(env, out);
+        await (await import('./commands/migrate.js')).migrateCommand(env, out);
         return 0;
       case 'keys':
-        return await keysCommand(rest[0], env, out);
+        return await (await import('./commands/keys.js')).keysCommand(rest[0], env, out);
       case 'tenants':
-        return await tenantsCommand(rest, env, out);
+        return await (await import('./commands/tenants.js')).tenantsCommand(rest, env, out);
       case 'users':
-        return await usersCommand(rest, parsed.values, env, out);
+        return await (await import('./commands/users.js')).usersCommand(rest, parsed.values, env, out);
       default:
         out.error(`Unknown command: ${command}\n\n${USAGE}`);
         return 2;
     }
   } catch (error) {
+    const { ConfigError, isAuthError } = await import('@gatehouse/core');
     if (error instanceof ConfigError || (isAuthError(error) && error.code === 'config_invalid')) {
       out.error(error.message);
       return 2;

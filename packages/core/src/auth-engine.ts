@@ -44,6 +44,8 @@ import { requestVerificationEmail, verifyEmail } from './lifecycle/email-verific
 import { requestPasswordReset, resetPassword, type ResetPasswordInput } from './lifecycle/password-reset.js';
 import { profileOf, updateProfile, type Profile, type ProfileUpdate } from './lifecycle/profile.js';
 import { RequestLimits } from './lifecycle/request-limits.js';
+import { confirmEmailChange, requestEmailChange } from './lifecycle/email-change.js';
+import { requestMagicLink, verifyMagicLink, type MagicLinkRequest } from './passwordless/magic-link.js';
 import type { CodeInput } from './lifecycle/submission.js';
 import { OneTimeSecrets } from './one-time/one-time-secrets.js';
 import { SecretBox } from './crypto/secret-box.js';
@@ -58,8 +60,25 @@ import {
   type TotpSetup,
 } from './mfa/manage-factors.js';
 import type { FactorProof } from './mfa/verify-factor.js';
+import { SmsFactor, confirmSms, sendAccountCode, sendChallengeCode, setupSms } from './mfa/sms/index.js';
 import { isRecentSignIn, stepUp, type StepUpRequest } from './signin/step-up.js';
 import { verifyMfa, type MfaVerifyInput } from './signin/verify-mfa.js';
+import { CeremonyChallenges } from './webauthn/ceremony-challenges.js';
+import { listPasskeys, removePasskey, type PasskeyView } from './webauthn/manage-passkeys.js';
+import { passkeyFactorOptions } from './webauthn/passkey-factor.js';
+import { PasskeyRepository } from './webauthn/passkey-repository.js';
+import { passkeySignInOptions, signInWithPasskey } from './webauthn/passkey-sign-in.js';
+import { stepUpWithPasskey, type PasskeyStepUpInput } from './webauthn/passkey-step-up.js';
+import {
+  passkeyRegistrationOptions,
+  registerPasskey,
+  type RegisterPasskeyInput,
+} from './webauthn/register-passkey.js';
+import type { AssertionJSON } from './webauthn/relying-party.js';
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/server';
 import { AccessTokenIssuer } from './tokens/access-token-issuer.js';
 import { AccessTokenVerifier } from './tokens/access-token-verifier.js';
 import type { AccessTokenClaims } from './tokens/claims.js';
@@ -167,6 +186,21 @@ export class AuthEngine {
         totpBox: new SecretBox(masterSecret.key, 'totp'),
         store: stateStore,
       },
+      passkeys: {
+        repository: new PasskeyRepository(database.db),
+        ceremonies: new CeremonyChallenges(stateStore, config.webauthn.challengeTtlSeconds),
+        decoyKey: derivedKey('webauthn-decoys'),
+      },
+      // SMS codes: only with an SMS transport (sms.transport 'none' → SMS flows answer 403).
+      smsCodes: sms
+        ? new SmsFactor({
+            db: database.db,
+            store: stateStore,
+            macKey: derivedKey('sms-codes'),
+            phoneBox: new SecretBox(masterSecret.key, 'sms-phone'),
+            config,
+          })
+        : undefined,
     };
     this.flows = {
       sessions: this.sessions,
@@ -277,6 +311,87 @@ export class AuthEngine {
   /** The second factors a user has enrolled (API.md `methods`). */
   enrolledMethods(userId: string): Promise<FactorMethod[]> {
     return this.factors.enrolledMethods(userId);
+  }
+
+  // SMS codes (API.md: /auth/mfa/sms/setup + confirm, `sms` in /auth/mfa/challenge). Each
+  // answers 403 `forbidden` (reason `sms_unavailable`) when no SMS transport is configured.
+
+  /** Step-up checked by the caller: a pending number and a code sent to it; `phone` is masked. */
+  setupSms(who: SignedIn, phone: string, ctx: RequestContext): Promise<Outcome<{ phone: string }>> {
+    return setupSms(this.parts, who, phone, ctx);
+  }
+
+  /** Step-up checked by the caller: the factor on; backup codes when it is the first factor. */
+  confirmSms(who: SignedIn, code: string, ctx: RequestContext): Promise<Outcome<{ backupCodes: string[] }>> {
+    return confirmSms(this.parts, who, code, ctx);
+  }
+
+  /** A sign-in code for a login challenge that offers 'sms'. */
+  sendSmsChallengeCode(challengeId: string, ctx: RequestContext): Promise<Outcome<{ phone: string }>> {
+    return sendChallengeCode(this.parts, challengeId, ctx);
+  }
+
+  /** A sign-in code for a signed-in user (for step-up and disabling the factor). */
+  sendSmsCode(who: SignedIn, ctx: RequestContext): Promise<Outcome<{ phone: string }>> {
+    return sendAccountCode(this.parts, who, ctx);
+  }
+
+  // Passkeys (WebAuthn) — API.md "MFA, passkeys", "Sign-in policy", "Step-up"
+
+  /** Step-up checked by the caller: creation options for a new passkey of the signed-in user. */
+  passkeyRegistrationOptions(
+    who: SignedIn,
+    ctx: RequestContext,
+  ): Promise<Outcome<{ options: PublicKeyCredentialCreationOptionsJSON }>> {
+    return passkeyRegistrationOptions(this.parts, who, ctx);
+  }
+
+  /** Step-up checked by the caller: stores the passkey (409 `conflict` when its id exists). */
+  registerPasskey(
+    who: SignedIn,
+    input: RegisterPasskeyInput,
+    ctx: RequestContext,
+  ): Promise<Outcome<{ passkey: PasskeyView }>> {
+    return registerPasskey(this.parts, who, input, ctx);
+  }
+
+  /** Request options: an email's passkeys (decoys for an address without any), or none (discoverable). */
+  passkeySignInOptions(
+    input: { email?: string | undefined },
+    ctx: RequestContext,
+  ): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    return passkeySignInOptions(this.parts, input, ctx);
+  }
+
+  /** A passkey as the first factor: tokens, or an MFA challenge (no user verification + another factor). */
+  signInWithPasskey(assertion: AssertionJSON, ctx: RequestContext): Promise<SignInResult> {
+    return signInWithPasskey(this.parts, assertion, ctx);
+  }
+
+  /** Request options for a login challenge that offers 'webauthn' as the second factor. */
+  passkeyFactorOptions(
+    challengeId: string,
+    ctx: RequestContext,
+  ): Promise<Outcome<{ options: PublicKeyCredentialRequestOptionsJSON }>> {
+    return passkeyFactorOptions(this.parts, challengeId, ctx);
+  }
+
+  /** Step-up with a user-verified passkey, or a password + a passkey without UV. */
+  stepUpWithPasskey(
+    who: SignedIn,
+    input: PasskeyStepUpInput,
+    ctx: RequestContext,
+  ): Promise<Outcome<{ tokens: TokenPair }>> {
+    return stepUpWithPasskey(this.parts, who, input, ctx);
+  }
+
+  listPasskeys(who: SignedIn, ctx: RequestContext): Promise<PasskeyView[]> {
+    return listPasskeys(this.parts, who, ctx);
+  }
+
+  /** Step-up checked by the caller: 404 for another user's passkey. */
+  removePasskey(who: SignedIn, id: string, ctx: RequestContext): Promise<Outcome<object>> {
+    return removePasskey(this.parts, who, id, ctx);
   }
 
   refresh(refreshToken: string, ctx: RequestContext): Promise<Outcome<{ tokens: TokenPair }>> {
@@ -406,7 +521,7 @@ export class AuthEngine {
     return changePassword(this.parts, who, input, ctx);
   }
 
-  deleteAccount(who: SignedIn, password: string, ctx: RequestContext): Promise<Outcome<object>> {
+  deleteAccount(who: SignedIn, password: string | undefined, ctx: RequestContext): Promise<Outcome<object>> {
     return deleteAccount(this.parts, who, password, ctx);
   }
 
@@ -417,6 +532,31 @@ export class AuthEngine {
 
   updateProfile(tenant: string, userId: string, update: ProfileUpdate): Promise<Profile | undefined> {
     return updateProfile(this.users, tenant, userId, update);
+  }
+
+  // Magic links and email change (API.md: /auth/magic-link*, /users/email/change + confirm)
+
+  /** Always ok for any address (the worker decides whether a link is sent). */
+  requestMagicLink(input: MagicLinkRequest, ctx: RequestContext): Promise<Outcome<object>> {
+    return requestMagicLink(this.parts, input, ctx);
+  }
+
+  /** Consumes the link: tokens, or an MFA challenge when the account has a second factor. */
+  verifyMagicLink(token: string, ctx: RequestContext): Promise<SignInResult> {
+    return verifyMagicLink(this.parts, token, ctx);
+  }
+
+  /** Always ok for a usable address, taken or not (the worker sends a code or a notice). */
+  requestEmailChange(who: SignedIn, newEmail: string, ctx: RequestContext): Promise<Outcome<object>> {
+    return requestEmailChange(this.parts, who, newEmail, ctx);
+  }
+
+  confirmEmailChange(
+    who: SignedIn,
+    code: string,
+    ctx: RequestContext,
+  ): Promise<Outcome<{ user: PublicUser }>> {
+    return confirmEmailChange({ ...this.parts, db: this.gatehouse.database.db }, who, code, ctx);
   }
 
   async close(): Promise<void> {

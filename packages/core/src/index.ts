@@ -44,6 +44,10 @@ export type { ResetPasswordInput } from './lifecycle/password-reset.js';
 export type { ChangePasswordInput, SignedIn } from './lifecycle/change-password.js';
 export type { Profile, ProfileUpdate } from './lifecycle/profile.js';
 export { ACCOUNT_JOBS } from './lifecycle/account-jobs.js';
+export type { MagicLinkRequest } from './passwordless/magic-link.js';
+export { MAGIC_LINK_CONFIRM_PATH } from './passwordless/magic-link-mail.js';
+export { allowedRedirect, MAX_REDIRECT_LENGTH } from './passwordless/redirect-origins.js';
+export { CONFIRM_PAGE_CSP, CONFIRM_PAGE_SCRIPT, confirmPageHtml } from './passwordless/confirm-page.js';
 export {
   OneTimeSecrets,
   tenantOfToken,
@@ -52,6 +56,8 @@ export {
   type IssuedSecret,
 } from './one-time/one-time-secrets.js';
 export * from './mfa/index.js';
+export { SmsFactor, normalizePhone, maskPhone, type SmsCodePurpose } from './mfa/sms/index.js';
 export type { MfaRequired, SignInResult } from './signin/types.js';
 export type { MfaVerifyInput } from './signin/verify-mfa.js';
 export type { StepUpRequest } from './signin/step-up.js';
+export * from './webauthn/index.js';

@@ -16,7 +16,11 @@ import { adminRoutes } from './routes/admin/admin.js';
 import { credentialRoutes } from './routes/auth/credentials.js';
 import { emailVerificationRoutes } from './routes/auth/email-verification.js';
 import { mfaRoutes } from './routes/auth/mfa.js';
+import { webauthnRoutes } from './routes/auth/webauthn.js';
+import { mfaSmsRoutes } from './routes/auth/mfa-sms.js';
 import { passwordResetRoutes } from './routes/auth/password-reset.js';
+import { magicLinkRoutes } from './routes/auth/magic-link.js';
+import { emailChangeRoutes } from './routes/users/email-change.js';
 import { outboxRoutes } from './routes/dev/outbox.js';
 import { userRoutes } from './routes/users/users.js';
 import { tokenRoutes } from './routes/auth/tokens.js';
@@ -79,10 +83,14 @@ export async function buildApp(engine: AuthEngine, options: BuildAppOptions = {}
       await emailVerificationRoutes(scope, engine);
       await passwordResetRoutes(scope, engine);
       await mfaRoutes(scope, engine);
+      await webauthnRoutes(scope, engine);
+      await magicLinkRoutes(scope, engine);
+      await mfaSmsRoutes(scope, engine);
     },
     auth,
   );
   await registerApiArea(app, '/api/v1/users', (scope) => userRoutes(scope, engine), auth);
+  await registerApiArea(app, '/api/v1/users', (scope) => emailChangeRoutes(scope, engine), auth);
   await registerApiArea(app, '/api/v1/sessions', (scope) => sessionRoutes(scope, engine), {
     bodyLimit: server.bodyLimitBytes,
     noStore: true,

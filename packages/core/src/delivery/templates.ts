@@ -244,22 +244,26 @@ const TEMPLATES: Record<MessageTemplate, Template> = {
     sms: `Two-factor settings changed on your ${product} account. Not you? Reset your password now.`,
   }),
 
-  email_change: (v, product) => ({
-    subject: `Confirm your new email for ${product}`,
-    heading: 'Confirm your email change',
-    blocks: [
-      paragraph(
-        `Someone asked to change the email address of ${accountOf(v, product)} ` +
-          `to ${v.or('newEmail', 'a new address')}. Enter the code below to confirm the change.`,
-      ),
-      ...secretBlocks(v, 'Confirm', 'emailChangeId', 'Request ID'),
-      paragraph(
-        'If this wasn’t you, ignore this email: the address stays as it is. ' +
-          'Consider changing your password, since the request came from a signed-in session.',
-      ),
-    ],
-    sms: `${smsSecret(v, product, 'email change')} Not you? Change your password.`,
-  }),
+  // With `notice: 'changed'`: the old address is told the change happened (no code).
+  email_change: (v, product) =>
+    v.get('notice') === 'changed'
+      ? emailChanged(v, product)
+      : {
+          subject: `Confirm your new email for ${product}`,
+          heading: 'Confirm your email change',
+          blocks: [
+            paragraph(
+              `Someone asked to change the email address of ${accountOf(v, product)} ` +
+                `to ${v.or('newEmail', 'a new address')}. Enter the code below to confirm the change.`,
+            ),
+            ...secretBlocks(v, 'Confirm', 'emailChangeId', 'Request ID'),
+            paragraph(
+              'If this wasn’t you, ignore this email: the address stays as it is. ' +
+                'Consider changing your password, since the request came from a signed-in session.',
+            ),
+          ],
+          sms: `${smsSecret(v, product, 'email change')} Not you? Change your password.`,
+        },
 
   sms_code: (v, product) => ({
     subject: `Your ${product} code`,
@@ -268,6 +272,26 @@ const TEMPLATES: Record<MessageTemplate, Template> = {
     sms: `${v.or('code', '')} is your ${product} code.${expiry(v)} Do not share it.`.trim(),
   }),
 };
+
+/** The notice to the old address once an email change is confirmed. */
+function emailChanged(v: Vars, product: string): Content {
+  return {
+    subject: `Your ${product} email address was changed`,
+    heading: 'Your email address was changed',
+    blocks: [
+      paragraph(
+        `The email address of ${accountOf(v, product)} was changed to ${v.or('newEmail', 'a new address')}. ` +
+          'This address no longer signs in to it or receives its messages.',
+      ),
+      ...facts([
+        ['Time', formatTime(v.get('time'))],
+        ['IP address', v.get('ip')],
+      ]),
+      paragraph('If this wasn’t you, contact support at once: someone may have taken over your account.'),
+    ],
+    sms: `The email address of your ${product} account was changed. Not you? Contact support at once.`,
+  };
+}
 
 /** "your Gatehouse account (ada@example.com)", or without the address when it is missing. */
 function accountOf(v: Vars, product: string): string {

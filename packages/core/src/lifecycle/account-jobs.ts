@@ -1,8 +1,11 @@
 import type { UserRow } from '../accounts/user-repository.js';
 import type { MessageTemplate } from '../delivery/types.js';
 import { PermanentJobError, type Job, type JobPayload } from '../jobs/types.js';
+import { deliverSmsCode } from '../mfa/sms/deliver-sms-code.js';
 import type { IssuedSecret, SecretSettings } from '../one-time/one-time-secrets.js';
 import type { AuthEngineParts } from '../signin/engine-parts.js';
+import { sendMagicLink } from '../passwordless/magic-link-mail.js';
+import { sendEmailChangeCode, sendEmailChangedNotice } from './email-change.js';
 
 /**
  * The per-account work that enumeration-safe requests defer. The request only enqueues
@@ -17,6 +20,17 @@ export const ACCOUNT_JOBS = {
   passwordReset: 'account.password_reset',
   /** { tenant, userId, template, ip } — a security notice to the account's address. */
   notice: 'account.notice',
+  /** { tenant, email, redirectTo? } — a sign-in link, only to an active account. */
+  magicLink: 'account.magic_link',
+  /** { tenant, userId, newEmail } — a code to the new address, or "account exists" to its owner. */
+  emailChange: 'account.email_change',
+  /** { tenant, userId, oldEmail, newEmail, ip, time } — the old address is told. */
+  emailChanged: 'account.email_changed',
+  /**
+   * { tenant, userId, credentialId, purpose: 'setup' | 'login' } — an SMS code; the worker
+   * makes the code and keeps only its HMAC, so it never sits in a (clear-text) job payload.
+   */
+  smsCode: 'account.sms_code',
 } as const;
 
 export type AccountJobName = (typeof ACCOUNT_JOBS)[keyof typeof ACCOUNT_JOBS];
@@ -34,6 +48,19 @@ export async function runAccountJob(parts: AuthEngineParts, job: Job): Promise<v
       return sendPasswordReset(parts, tenant, text(job.payload, 'email'));
     case ACCOUNT_JOBS.notice:
       return sendNotice(parts, tenant, job.payload);
+    case ACCOUNT_JOBS.magicLink:
+      return sendMagicLink(parts, tenant, text(job.payload, 'email'), optional(job.payload, 'redirectTo'));
+    case ACCOUNT_JOBS.emailChange:
+      return sendEmailChangeCode(parts, tenant, text(job.payload, 'userId'), text(job.payload, 'newEmail'));
+    case ACCOUNT_JOBS.emailChanged:
+      return sendEmailChangedNotice(parts, {
+        oldEmail: text(job.payload, 'oldEmail'),
+        newEmail: text(job.payload, 'newEmail'),
+        time: text(job.payload, 'time'),
+        ip: optional(job.payload, 'ip'),
+      });
+    case ACCOUNT_JOBS.smsCode:
+      return deliverSmsCode(parts, tenant, job.payload);
     default:
       throw new PermanentJobError(`Unknown account job ${job.name}`);
   }
@@ -119,4 +146,9 @@ function text(payload: JobPayload, key: string): string {
   const value = payload[key];
   if (typeof value !== 'string') throw new PermanentJobError(`Job payload lacks ${key}`);
   return value;
+}
+
+function optional(payload: JobPayload, key: string): string | undefined {
+  const value = payload[key];
+  return typeof value === 'string' ? value : undefined;
 }

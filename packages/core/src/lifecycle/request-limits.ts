@@ -5,13 +5,13 @@ import { FixedWindowLimiter, type LimitDecision } from '../limits/fixed-window.j
 import { stateKeys } from '../state/keys.js';
 import type { StateStore } from '../state/types.js';
 
-export type RequestKind = 'verification' | 'reset';
+export type RequestKind = 'verification' | 'reset' | 'magic_link';
 
 /**
  * The account-lifecycle rate limits (config `rateLimits.verificationRequests`,
- * `resetRequests`, `codeSubmissions`, `passwordChange`). Identifiers are keyed by an HMAC
- * of the normalised email, so unknown addresses are counted exactly like known ones and
- * the state store never holds an address.
+ * `resetRequests`, `magicLinkRequests`, `codeSubmissions`, `passwordChange`). Identifiers
+ * are keyed by an HMAC of the normalised email, so unknown addresses are counted exactly
+ * like known ones and the state store never holds an address.
  */
 export class RequestLimits {
   private readonly perIdentifier: Record<RequestKind, FixedWindowLimiter>;
@@ -26,14 +26,16 @@ export class RequestLimits {
   ) {
     const limiter = (limit: number, windowSeconds: number) =>
       new FixedWindowLimiter(store, config.enabled ? limit : Number.MAX_SAFE_INTEGER, windowSeconds);
-    const { verificationRequests: verify, resetRequests: reset } = config;
+    const { verificationRequests: verify, resetRequests: reset, magicLinkRequests: magic } = config;
     this.perIdentifier = {
       verification: limiter(verify.perIdentifier, verify.windowSeconds),
       reset: limiter(reset.perIdentifier, reset.windowSeconds),
+      magic_link: limiter(magic.perIdentifier, magic.windowSeconds),
     };
     this.perIp = {
       verification: limiter(verify.perIp, verify.windowSeconds),
       reset: limiter(reset.perIp, reset.windowSeconds),
+      magic_link: limiter(magic.perIp, magic.windowSeconds),
     };
     this.codes = limiter(config.codeSubmissions.perIp, config.codeSubmissions.windowSeconds);
     this.passwordChanges = limiter(config.passwordChange.perUser, config.passwordChange.windowSeconds);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { credentials } from '../database/schema.js';
+import { credentials, webauthnCredentials } from '../database/schema.js';
 import type { GatehouseDb } from '../database/types.js';
 import type { TotpSettings } from './totp.js';
 
@@ -40,8 +40,19 @@ export class FactorRepository {
         .filter((row) => row.type === 'backup_code' || row.metadata.confirmed === true)
         .map((row) => row.type),
     );
-    const methods = (['totp', 'sms'] as const).filter((type) => confirmed.has(type));
+    const methods: FactorMethod[] = (['totp', 'sms'] as const).filter((type) => confirmed.has(type));
+    // A passkey counts as a second factor (API.md "Sign-in policy").
+    if (await this.hasPasskey(userId)) methods.push('webauthn');
     return methods.length > 0 && confirmed.has('backup_code') ? [...methods, 'backup_code'] : methods;
+  }
+
+  private async hasPasskey(userId: string): Promise<boolean> {
+    const rows = await this.db
+      .select({ id: webauthnCredentials.id })
+      .from(webauthnCredentials)
+      .where(eq(webauthnCredentials.userId, userId))
+      .limit(1);
+    return rows.length > 0;
   }
 
   /** Which of these users have a second factor (admin lists show `mfaEnabled` in one query). */
@@ -57,7 +68,11 @@ export class FactorRepository {
           sql`(${credentials.metadata} ->> 'confirmed') = 'true'`,
         ),
       );
-    return new Set(rows.map((row) => row.userId));
+    const passkeyOwners = await this.db
+      .selectDistinct({ userId: webauthnCredentials.userId })
+      .from(webauthnCredentials)
+      .where(inArray(webauthnCredentials.userId, [...userIds]));
+    return new Set([...rows, ...passkeyOwners].map((row) => row.userId));
   }
 
   async totp(userId: string): Promise<TotpCredential | undefined> {

@@ -6,6 +6,7 @@ import { ACCOUNT_JOBS } from '../lifecycle/account-jobs.js';
 import type { AuthEngineParts } from '../signin/engine-parts.js';
 import { fail, origin, type Outcome } from '../signin/types.js';
 import { issueBackupCodes } from './backup-codes.js';
+import { spendFailureBudget } from './failure-budget.js';
 import { base32Of, matchTotpStep, newTotpSecret, qrSvg, totpUri } from './totp.js';
 import {
   checkTotp,
@@ -63,12 +64,15 @@ export async function confirmTotp(
   const user = await liveUser(parts, who, ctx);
   const pending = user && (await parts.mfa.factors.totp(user.id));
   if (!user || !pending || pending.confirmed) return fail('invalid_code');
+  const budget = await spendFailureBudget(parts, user, ctx);
+  if (!budget.ok) return budget;
   const secret = parts.mfa.totpBox.open(pending.sealedSecret, totpAad(user.id, pending.id));
   const step = matchTotpStep(secret, code, pending.settings, parts.config.mfa.totp.window, parts.clock.now());
   secret.fill(0);
   if (step === null || !(await markTotpStepUsed(parts, user, step, pending.settings.periodSeconds))) {
     return fail('invalid_code');
   }
+  await budget.giveBack();
   if (!(await parts.mfa.factors.confirmTotp(user.id, pending.id))) return fail('invalid_code');
   const backupCodes = await issueBackupCodes(
     parts.mfa.factors,
@@ -142,6 +146,7 @@ export async function resetFactors(
   const user = await parts.users.findById(tenant, userId);
   if (!user || user.status === 'deleted') return false;
   await parts.mfa.factors.remove(user.id, ['totp', 'backup_code', 'sms']);
+  await parts.passkeys?.repository.removeAll(tenant, user.id);
   await parts.users.bumpAccountVersion(tenant, user.id);
   await parts.sessions.revokeUserSessions(tenant, user.id, { reason: 'mfa_reset', ctx });
   parts.audit.emit({ type: 'mfa.reset_by_admin', tenant, userId: user.id, ...origin(ctx) });
@@ -160,13 +165,17 @@ async function liveUser(
   return user?.status === 'active' ? user : undefined;
 }
 
-/** After enabling or disabling a factor: bump av, end the other sessions, audit, tell the user. */
-async function factorsChanged(
+/**
+ * After a factor was added or removed (TOTP, SMS, passkey): bump av, end every other
+ * session, audit `<auditPrefix>.<change>`, and tell the address (mail `mfa_changed`).
+ */
+export async function factorsChanged(
   parts: AuthEngineParts,
   user: UserRow,
   who: SignedIn,
   change: string,
   ctx: RequestContext,
+  auditPrefix = 'mfa',
 ): Promise<void> {
   await parts.users.bumpAccountVersion(ctx.tenant, user.id);
   await parts.sessions.revokeUserSessions(ctx.tenant, user.id, {
@@ -174,7 +183,7 @@ async function factorsChanged(
     reason: 'mfa_changed',
     ctx,
   });
-  parts.audit.emit({ type: `mfa.${change}`, tenant: ctx.tenant, userId: user.id, ...origin(ctx) });
+  parts.audit.emit({ type: `${auditPrefix}.${change}`, tenant: ctx.tenant, userId: user.id, ...origin(ctx) });
   await notifyMfaChanged(parts, user, change, ctx);
 }
 

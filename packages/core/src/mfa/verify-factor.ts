@@ -1,11 +1,11 @@
 import type { UserRow } from '../accounts/user-repository.js';
 import type { RequestContext } from '../context/request-context.js';
-import { retryAfter } from '../limits/fixed-window.js';
 import type { AuthEngineParts } from '../signin/engine-parts.js';
 import { fail, origin, type Outcome } from '../signin/types.js';
 import { stateKeys } from '../state/keys.js';
 import type { AuthMethod } from '../tokens/claims.js';
 import { useBackupCode } from './backup-codes.js';
+import { spendFailureBudget } from './failure-budget.js';
 import type { FactorMethod } from './factor-repository.js';
 import { matchTotpStep } from './totp.js';
 
@@ -30,13 +30,8 @@ export async function verifySecondFactor(
   proof: FactorProof,
   ctx: RequestContext,
 ): Promise<Outcome<{ amr: AuthMethod }>> {
-  const { mfa: settings } = parts.config;
-  const budgetKey = stateKeys.user(ctx.tenant, user.id, 'mfa', 'failures');
-  const budget = await parts.mfa.store.increment(budgetKey, { ttlMs: settings.failureWindowSeconds * 1000 });
-  if (budget.value > settings.maxFailures) {
-    parts.audit.emit({ type: 'mfa.throttled', tenant: ctx.tenant, userId: user.id, ...origin(ctx) });
-    return fail('rate_limited', { retryAfterSeconds: retryAfter(budget.ttlMs) });
-  }
+  const budget = await spendFailureBudget(parts, user, ctx);
+  if (!budget.ok) return budget;
   const ok = await checkCode(parts, user, proof);
   if (!ok) {
     parts.audit.emit({
@@ -48,7 +43,7 @@ export async function verifySecondFactor(
     });
     return fail('invalid_code');
   }
-  await parts.mfa.store.increment(budgetKey, { by: -1, ttlMs: settings.failureWindowSeconds * 1000 });
+  await budget.giveBack();
   parts.audit.emit({
     type: 'mfa.verified',
     tenant: ctx.tenant,

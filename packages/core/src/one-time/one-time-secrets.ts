@@ -4,7 +4,7 @@ import type { StateStore } from '../state/types.js';
 import { systemRandom, type RandomSource } from '../util/random.js';
 
 /** What a one-time secret proves; part of its MAC, so a secret for one purpose fails for another. */
-export type SecretPurpose = 'verify_email' | 'password_reset';
+export type SecretPurpose = 'verify_email' | 'password_reset' | 'magic_link' | 'email_change';
 
 export type SecretStrategy = 'token' | 'otp' | 'uuid';
 

@@ -16,6 +16,7 @@ import type { CreateSessionInput } from '../sessions/create-session.js';
 import type { RevokeUserSessionsOptions } from '../sessions/revoke-sessions.js';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer.js';
 import type { Clock } from '../util/clock.js';
+import type { PasskeyParts } from '../webauthn/passkey-parts.js';
 
 /** What the sign-in and account-lifecycle flows use; `AuthEngine` wires the real parts. */
 export interface AuthEngineParts {
@@ -44,4 +45,6 @@ export interface AuthEngineParts {
   mfa: MfaParts;
   /** SMS codes as a second factor, when an SMS transport is configured. */
   smsCodes?: { check(user: UserRow, code: string): Promise<boolean> } | undefined;
+  /** Passkeys (WebAuthn): stored credentials, ceremony challenges, the decoy key. */
+  passkeys?: PasskeyParts | undefined;
 }

@@ -1,12 +1,15 @@
 import type { RequestContext } from '../context/request-context.js';
 import { verifySecondFactor, type FactorProof } from '../mfa/verify-factor.js';
+import { verifyPasskeyFactor } from '../webauthn/passkey-factor.js';
+import type { AssertionJSON } from '../webauthn/relying-party.js';
 import { issueSession, refuseAccount } from './complete-sign-in.js';
 import type { AuthEngineParts } from './engine-parts.js';
 import { fail, type Outcome, type TokenPair } from './types.js';
 
-export interface MfaVerifyInput extends FactorProof {
-  challengeId: string;
-}
+/** A code (TOTP, backup code, SMS), or for method 'webauthn' a passkey assertion. */
+export type MfaVerifyInput = { challengeId: string } & (
+  FactorProof | { method: 'webauthn'; credential: AssertionJSON }
+);
 
 /**
  * POST /auth/mfa/verify: the challenge (this tenant's, live) → the account still usable →
@@ -27,7 +30,10 @@ export async function verifyMfa(
   const refusal = refuseAccount(parts, user, ctx);
   if (refusal) return refusal;
 
-  const verified = await verifySecondFactor(parts, user, input, ctx);
+  const verified =
+    'credential' in input
+      ? await verifyPasskeyFactor(parts, user, input, ctx)
+      : await verifySecondFactor(parts, user, input, ctx);
   if (!verified.ok) {
     await challenges.recordFailure(input.challengeId);
     return verified;

@@ -86,7 +86,7 @@ export function requireAdmin(engine: AuthEngine): preHandlerAsyncHookHandler {
     if (!auth.claims.roles.includes('admin')) throw new AuthError('forbidden', 'This needs the admin role');
     // mfa.policy 'admins'/'all': an admin session without a second factor may not administer.
     const { policy } = engine.gatehouse.config.mfa;
-    if (policy !== 'optional' && !auth.claims.amr.includes('mfa') && !auth.claims.amr.includes('hwk')) {
+    if (policy !== 'optional' && !auth.claims.amr.includes('mfa')) {
       throw new AuthError(
         'mfa_enrollment_required',
         'Enrol a second factor and sign in with it to use admin routes',

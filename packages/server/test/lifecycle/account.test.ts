@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '@gatehouse/core';
 import { createTestServer, type TestServer } from '../helpers/test-gatehouse.js';
 import { client, PASSWORD } from './client.js';
 
 describe('profile and account deletion', () => {
+  const clock = new ManualClock(Date.now());
   let server: TestServer;
   let api: ReturnType<typeof client>;
   beforeAll(async () => {
-    server = await createTestServer({ accounts: { enumerationProtection: false } });
+    server = await createTestServer({ accounts: { enumerationProtection: false } }, { clock });
     await server.app.ready();
     api = client(server);
   });
@@ -75,5 +77,18 @@ describe('profile and account deletion', () => {
     const row = await server.engine.users.findByEmail('default', 'leaving@example.com');
     expect(row).toMatchObject({ status: 'deleted', name: null });
     expect(await server.engine.users.passwordHash(row!.id)).toBeUndefined();
+  });
+
+  it('needs a recent sign-in (step-up); the password body is optional', async () => {
+    await server.createUser('stale@example.com', PASSWORD);
+    const session = await api.login('stale@example.com');
+    clock.advance(6 * 60_000);
+    const stale = await api.delete('/users/account', undefined, session.accessToken);
+    expect(stale.statusCode, stale.body).toBe(403);
+    expect(stale.json().code).toBe('step_up_required');
+    const stepped = await api.post('/auth/step-up', { password: PASSWORD }, session.accessToken);
+    expect(stepped.statusCode, stepped.body).toBe(200);
+    const deleted = await api.delete('/users/account', undefined, stepped.json().accessToken);
+    expect(deleted.statusCode, deleted.body).toBe(204);
   });
 });

@@ -5,11 +5,16 @@ import type { AuthEngine } from '@gatehouse/core';
 import { requireRecentSignIn, requireUser } from '../../plugins/auth-guard.js';
 import { sendFailure } from '../respond.js';
 import { noContent, passwordSchema, problemSchema, tokenPairSchema } from '../schemas.js';
+import { smsCodeSent } from './mfa-sms.js';
+import { assertionSchema, requestOptionsSchema } from './webauthn.js';
 
 const code = z.string().min(1).max(64);
 const method = z.enum(['totp', 'backup_code', 'sms']);
 const factorProof = z.object({ method, code }).strict();
 const backupCodes = z.object({ backupCodes: z.array(z.string()) });
+/** Methods of POST /mfa/challenge (API.md: `sms` sends a code; `webauthn` gives request options). */
+const challengeMethod = z.enum(['sms', 'webauthn']);
+const challengeIdSchema = z.string().max(64);
 const failures = {
   400: problemSchema,
   401: problemSchema,
@@ -35,7 +40,16 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
       schema: {
         tags: ['mfa'],
         summary: 'Finish a sign-in with a second factor',
-        body: z.object({ challengeId: z.string().max(64), method, code }).strict(),
+        body: z.union([
+          z.object({ challengeId: challengeIdSchema, method, code }).strict(),
+          z
+            .object({
+              challengeId: challengeIdSchema,
+              method: z.literal('webauthn'),
+              credential: assertionSchema,
+            })
+            .strict(),
+        ]),
         response: { 200: tokenPairSchema, ...failures },
       },
     },
@@ -47,6 +61,35 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
   );
 
   typed.post(
+    '/mfa/challenge',
+    {
+      schema: {
+        tags: ['mfa'],
+        summary:
+          'Prepare a second factor for a login challenge: sms sends a code (202), webauthn gives options (200)',
+        body: z.object({ challengeId: z.string().max(64), method: challengeMethod }).strict(),
+        response: { 200: requestOptionsSchema, 202: smsCodeSent, ...failures },
+      },
+    },
+    async (request, reply) => {
+      const { challengeId } = request.body;
+      // One branch per method that needs a server step before /mfa/verify.
+      switch (request.body.method) {
+        case 'sms': {
+          const result = await engine.sendSmsChallengeCode(challengeId, request.context());
+          if (!result.ok) return sendFailure(request, reply, result);
+          return reply.code(202).send({ status: 'code_sent' as const, phone: result.phone });
+        }
+        case 'webauthn': {
+          const result = await engine.passkeyFactorOptions(challengeId, request.context());
+          if (!result.ok) return sendFailure(request, reply, result);
+          return reply.code(200).send(result.options);
+        }
+      }
+    },
+  );
+
+  typed.post(
     '/step-up',
     {
       preHandler: signedIn,
@@ -54,12 +97,21 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
         tags: ['mfa'],
         summary: 'Prove the factors again: same session, fresh auth_time, rotated refresh token',
         security: [{ bearer: [] }],
-        body: z.object({ password: passwordSchema, mfa: factorProof.optional() }).strict(),
+        body: z.union([
+          z.object({ password: passwordSchema, mfa: factorProof.optional() }).strict(),
+          // A passkey (options from /auth/webauthn/authenticate/options); the password too
+          // when the passkey cannot verify the user.
+          z.object({ credential: assertionSchema, password: passwordSchema.optional() }).strict(),
+        ]),
         response: { 200: tokenPairSchema, ...failures, 423: problemSchema },
       },
     },
     async (request, reply) => {
-      const result = await engine.stepUp(who(request), request.body, request.context());
+      const { body } = request;
+      const result =
+        'credential' in body
+          ? await engine.stepUpWithPasskey(who(request), body, request.context())
+          : await engine.stepUp(who(request), body, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return result.tokens;
     },

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthEngine, Profile } from '@gatehouse/core';
-import { requireUser } from '../../plugins/auth-guard.js';
+import { requireRecentSignIn, requireUser } from '../../plugins/auth-guard.js';
 import { problem } from '../../errors/problem.js';
 import { sendProblem } from '../../plugins/error-handler.js';
 import { sendFailure } from '../respond.js';
@@ -91,22 +91,25 @@ export async function userRoutes(app: FastifyInstance, engine: AuthEngine): Prom
   typed.delete(
     '/account',
     {
+      preHandler: requireRecentSignIn(engine),
       schema: {
         tags: ['users'],
-        summary: 'Delete the account (current password required); the address stays reserved',
+        summary:
+          'Delete the account (step-up; a password, if sent, must be right); the address stays reserved',
         security: [{ bearer: [] }],
-        body: z.object({ password: passwordSchema }).strict(),
+        body: z.object({ password: passwordSchema.optional() }).strict().nullish(),
         response: {
           204: noContent,
           400: problemSchema,
           401: problemSchema,
+          403: problemSchema,
           423: problemSchema,
           429: problemSchema,
         },
       },
     },
     async (request, reply) => {
-      const result = await engine.deleteAccount(who(request), request.body.password, request.context());
+      const result = await engine.deleteAccount(who(request), request.body?.password, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return reply.code(204).send(null);
     },

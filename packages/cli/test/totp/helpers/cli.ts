@@ -1,0 +1,110 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe } from 'vitest';
+import { BIN } from '../../helpers/process.js';
+import { tempDir } from './temp.js';
+
+export const PASSPHRASE = 'correct horse battery staple';
+
+export interface TempHome {
+  root: string;
+  env: NodeJS.ProcessEnv;
+  /** Where the vault and the audit log are for this env. */
+  vault: string;
+  auditLog: string;
+  dataDir: string;
+  runtimeDir: string;
+}
+
+/**
+ * A throw-away home for the CLI: HOME, every XDG_* variable and (unless `gatehouseHome`
+ * is false) GATEHOUSE_HOME point into a temp dir, the KDF is the fast test one and the
+ * passphrase comes from the environment.
+ */
+export async function tempHome({ gatehouseHome = true } = {}): Promise<TempHome> {
+  const root = await tempDir('gh-totp-e2e-');
+  await mkdir(join(root, 'home'));
+  await mkdir(join(root, 'run'), { mode: 0o700 });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: join(root, 'home'),
+    XDG_DATA_HOME: join(root, 'xdg-data'),
+    XDG_STATE_HOME: join(root, 'xdg-state'),
+    XDG_RUNTIME_DIR: join(root, 'run'),
+    NODE_ENV: 'test',
+    GATEHOUSE_VAULT_KDF: 'fast',
+    GATEHOUSE_VAULT_PASSPHRASE: PASSPHRASE,
+    ...(gatehouseHome ? { GATEHOUSE_HOME: join(root, 'gatehouse') } : {}),
+  };
+  const dataDir = gatehouseHome ? join(root, 'gatehouse') : join(root, 'xdg-data', 'gatehouse');
+  const stateDir = gatehouseHome ? join(root, 'gatehouse') : join(root, 'xdg-state', 'gatehouse');
+  return {
+    root,
+    env,
+    dataDir,
+    vault: join(dataDir, 'vault'),
+    auditLog: join(stateDir, 'audit.log'),
+    runtimeDir: join(root, 'run', 'gatehouse'),
+  };
+}
+
+/** `env` without the named variables. */
+export function without(env: NodeJS.ProcessEnv, ...names: string[]): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !names.includes(name)));
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `gatehouse …`; stdin is `input` when given, else closed (never a terminal). */
+export async function gatehouse(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  { input, timeoutMs = 15_000 }: { input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.on('error', () => undefined); // the CLI may exit before reading it
+  child.stdin.end(input ?? '');
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`gatehouse ${args.join(' ')} hung for ${timeoutMs} ms:\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode);
+    });
+  });
+  return { code, stdout, stderr };
+}
+
+/**
+ * A suite that needs an external program (oathtool, tmux). Locally it is skipped, with the
+ * reason in its name, when the program is missing; in CI (CI=true) a missing program fails
+ * the run instead of skipping silently.
+ */
+export function describeWithCommand(command: string, name: string, body: () => void): void {
+  if (hasCommand(command)) describe(name, body);
+  else if (process.env.CI === 'true') {
+    describe(name, () => {
+      throw new Error(`${command} must be installed in CI: the "${name}" suite may not be skipped there`);
+    });
+  } else describe.skip(`${name} (skipped: ${command} is not installed)`, body);
+}
+
+function hasCommand(command: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,29 @@
+import type { RequestContext } from '../../context/request-context.js';
+import type { SignedIn } from '../../lifecycle/change-password.js';
+import type { AuthEngineParts } from '../../signin/engine-parts.js';
+import { fail, type Outcome } from '../../signin/types.js';
+import { maskPhone } from './phone.js';
+import { enqueueSmsCode, spendSmsSend } from './queue-sms-code.js';
+import { activeUser, smsFactorOf, smsUnavailable } from './sms-factor.js';
+
+/**
+ * POST /auth/mfa/sms/send (bearer, no step-up: it is how a signed-in user gets the code that
+ * POST /auth/step-up and POST /auth/mfa/disable ask for). A sign-in code to the confirmed
+ * number (404 without one), under the per-user send limit.
+ */
+export async function sendAccountCode(
+  parts: AuthEngineParts,
+  who: SignedIn,
+  ctx: RequestContext,
+): Promise<Outcome<{ phone: string }>> {
+  const sms = smsFactorOf(parts);
+  if (!sms) return smsUnavailable();
+  const user = await activeUser(parts, who, ctx);
+  if (!user) return fail('unauthorized');
+  const credential = await sms.credentials.current(user.id);
+  if (!credential?.confirmed) return fail('not_found');
+  const spent = await spendSmsSend(parts, sms, user, 'login', ctx);
+  if (!spent.ok) return spent;
+  await enqueueSmsCode(parts, user, { purpose: 'login', credentialId: credential.id }, ctx);
+  return { ok: true, phone: maskPhone(sms.openPhone(user.id, credential)) };
+}

@@ -1,0 +1,30 @@
+import type { RequestContext } from '../../context/request-context.js';
+import type { AuthEngineParts } from '../../signin/engine-parts.js';
+import { fail, type Outcome } from '../../signin/types.js';
+import { maskPhone } from './phone.js';
+import { enqueueSmsCode, spendSmsSend } from './queue-sms-code.js';
+import { smsFactorOf, smsUnavailable } from './sms-factor.js';
+
+/**
+ * POST /auth/mfa/challenge { challengeId, method: 'sms' }: a sign-in code to the enrolled
+ * number, for POST /auth/mfa/verify. The challenge must be live, this tenant's and offer 'sms'
+ * (else 401 invalid_code, as verify answers); the account must still be active; the per-user
+ * send limit applies. The answer shows the number masked, so the user knows which phone.
+ */
+export async function sendChallengeCode(
+  parts: AuthEngineParts,
+  challengeId: string,
+  ctx: RequestContext,
+): Promise<Outcome<{ phone: string }>> {
+  const sms = smsFactorOf(parts);
+  if (!sms) return smsUnavailable();
+  const challenge = await parts.mfa.challenges.get(challengeId, ctx.tenant);
+  if (!challenge?.methods.includes('sms')) return fail('invalid_code');
+  const user = await parts.users.findById(ctx.tenant, challenge.userId);
+  const credential = user?.status === 'active' ? await sms.credentials.current(user.id) : undefined;
+  if (!user || !credential?.confirmed) return fail('invalid_code');
+  const spent = await spendSmsSend(parts, sms, user, 'login', ctx);
+  if (!spent.ok) return spent;
+  await enqueueSmsCode(parts, user, { purpose: 'login', credentialId: credential.id }, ctx);
+  return { ok: true, phone: maskPhone(sms.openPhone(user.id, credential)) };
+}

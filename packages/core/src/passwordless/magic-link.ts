@@ -1,0 +1,94 @@
+import type { UserRow } from '../accounts/user-repository.js';
+import type { RequestContext } from '../context/request-context.js';
+import { ACCOUNT_JOBS } from '../lifecycle/account-jobs.js';
+import { completeSignIn } from '../signin/complete-sign-in.js';
+import type { AuthEngineParts } from '../signin/engine-parts.js';
+import { fail, origin, type Outcome, type SignInResult } from '../signin/types.js';
+import { magicLinkSettings } from './magic-link-settings.js';
+import { allowedRedirect } from './redirect-origins.js';
+
+export interface MagicLinkRequest {
+  email: string;
+  /** Where the confirm page goes after signing in; an allow-listed origin only. */
+  redirectTo?: string | undefined;
+}
+
+/**
+ * POST /auth/magic-link: enumeration-safe in status, body and timing. Every address costs
+ * the same two counter hits and one enqueue; the worker looks the account up and mails a
+ * link only to an active account (see magic-link-mail.ts).
+ */
+export async function requestMagicLink(
+  parts: AuthEngineParts,
+  input: MagicLinkRequest,
+  ctx: RequestContext,
+): Promise<Outcome<object>> {
+  if (!parts.config.accounts.magicLinks.enabled) return fail('forbidden');
+  const redirectTo =
+    input.redirectTo === undefined
+      ? undefined
+      : allowedRedirect(input.redirectTo, parts.config.server.redirectOrigins);
+  if (redirectTo === null) return fail('validation_error');
+  const limit = await parts.limits.request('magic_link', ctx.tenant, input.email, ctx.ip);
+  if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
+  await parts.jobs.enqueue(ACCOUNT_JOBS.magicLink, {
+    tenant: ctx.tenant,
+    email: input.email,
+    ...(redirectTo !== undefined ? { redirectTo } : {}),
+  });
+  parts.audit.emit({ type: 'magic_link.requested', tenant: ctx.tenant, ...origin(ctx) });
+  return { ok: true };
+}
+
+/**
+ * POST /auth/magic-link/verify: rate limit → check the link (counts an attempt; the token
+ * names its tenant and the MAC binds it) → consume (one of concurrent uses wins) → the
+ * mailbox is now proven → the one sign-in pipeline with amr `email`, which reveals the
+ * account state and turns into an MFA challenge when a second factor is enrolled.
+ */
+export async function verifyMagicLink(
+  parts: AuthEngineParts,
+  token: string,
+  ctx: RequestContext,
+): Promise<SignInResult> {
+  if (!parts.config.accounts.magicLinks.enabled) return fail('forbidden');
+  const limit = await parts.limits.codeSubmission(ctx.ip);
+  if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
+  const checked = await parts.secrets.check('magic_link', ctx.tenant, { token }, magicLinkSettings(parts));
+  const found = checked ? await parts.users.findById(ctx.tenant, checked.userId) : undefined;
+  if (!checked || !found || found.status === 'deleted' || !(await parts.secrets.consume(checked))) {
+    parts.audit.emit({ type: 'magic_link.failed', tenant: ctx.tenant, userId: found?.id, ...origin(ctx) });
+    return fail('invalid_or_expired_token');
+  }
+  const user =
+    found.emailVerifiedAt === null && found.status === 'active' ? await claim(parts, found, ctx) : found;
+  if (!user) return fail('invalid_or_expired_token');
+  parts.audit.emit({ type: 'magic_link.used', tenant: ctx.tenant, userId: user.id, ...origin(ctx) });
+  return completeSignIn(parts, user, ['email'], ctx);
+}
+
+/**
+ * The link proved the mailbox of an account nobody had verified. Whoever set its password
+ * (or factors) never proved that mailbox: it may be a squatter who registered the victim's
+ * address first (pre-account hijacking). As API.md prescribes for OAuth, the address owner
+ * takes the account over: credentials set up before are dropped, sessions end, and the
+ * address counts as verified (which bumps the account version).
+ */
+async function claim(
+  parts: AuthEngineParts,
+  user: UserRow,
+  ctx: RequestContext,
+): Promise<UserRow | undefined> {
+  const dropped =
+    (await parts.mfa.factors.remove(user.id, ['password', 'totp', 'backup_code', 'sms'])) +
+    ((await parts.passkeys?.repository.removeAll(ctx.tenant, user.id)) ?? 0);
+  await parts.sessions.revokeUserSessions(ctx.tenant, user.id, { reason: 'email_claimed', ctx });
+  parts.audit.emit({
+    type: 'email.verified',
+    tenant: ctx.tenant,
+    userId: user.id,
+    data: { via: 'magic_link', credentialsDropped: dropped },
+    ...origin(ctx),
+  });
+  return parts.users.markEmailVerified(ctx.tenant, user.id);
+}

@@ -1,0 +1,83 @@
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { RequestContext } from '../context/request-context.js';
+import type { FactorMethod, FactorRepository } from '../mfa/factor-repository.js';
+import { completeSignIn } from '../signin/complete-sign-in.js';
+import type { AuthEngineParts } from '../signin/engine-parts.js';
+import { fail, type SignInResult } from '../signin/types.js';
+import { decoyCredentials } from './decoy-credentials.js';
+import type { CredentialDescriptor } from './passkey-repository.js';
+import { passkeysOf } from './passkey-parts.js';
+import { requestOptions, type AssertionJSON } from './relying-party.js';
+import { verifyAssertion } from './verify-assertion.js';
+
+/**
+ * POST /auth/webauthn/authenticate/options { email? }: with an email, that account's
+ * passkeys — or, for an address with none (unknown included), decoys that look and behave
+ * the same (deterministic, one query either way); without, an empty list (a discoverable,
+ * username-less login). The challenge is stored under its own value with the tenant.
+ */
+export async function passkeySignInOptions(
+  parts: AuthEngineParts,
+  input: { email?: string | undefined },
+  ctx: RequestContext,
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const allowed = input.email === undefined ? [] : await allowedFor(parts, ctx.tenant, input.email);
+  const options = await requestOptions(parts.config.webauthn, allowed);
+  await passkeysOf(parts).ceremonies.saveAssertion(options.challenge, {
+    tenant: ctx.tenant,
+    purpose: 'sign_in',
+  });
+  return options;
+}
+
+async function allowedFor(
+  parts: AuthEngineParts,
+  tenant: string,
+  email: string,
+): Promise<CredentialDescriptor[]> {
+  const { repository, decoyKey } = passkeysOf(parts);
+  const real = await repository.descriptorsForEmail(tenant, email);
+  return real.length > 0 ? real : decoyCredentials(decoyKey, tenant, email);
+}
+
+/**
+ * POST /auth/webauthn/authenticate/verify: a passkey as the first factor, then the one
+ * sign-in pipeline. With user verification the passkey is two factors in one (possession
+ * plus PIN or biometric: amr hwk+mfa) and satisfies MFA on its own; without, it is
+ * possession only (amr hwk) and the account's other factors are asked for.
+ */
+export async function signInWithPasskey(
+  parts: AuthEngineParts,
+  assertion: AssertionJSON,
+  ctx: RequestContext,
+): Promise<SignInResult> {
+  const verified = await verifyAssertion(
+    parts,
+    assertion,
+    ctx,
+    (issuedFor) => issuedFor.purpose === 'sign_in',
+  );
+  if (!verified.ok) return fail('invalid_credentials');
+  const user = await parts.users.findById(ctx.tenant, verified.passkey.userId);
+  if (!user || user.status === 'deleted') return fail('invalid_credentials');
+  if (verified.userVerified) return completeSignIn(parts, user, ['hwk', 'mfa'], ctx, { mfaSatisfied: true });
+  return completeSignIn(withoutPasskeyFactor(parts), user, ['hwk'], ctx);
+}
+
+/**
+ * The second-factor policy as seen after a passkey first factor: a passkey cannot also be
+ * the second factor (the same possession twice), and backup codes alone are a recovery
+ * path for another factor, not a factor to demand on every passkey sign-in.
+ */
+export function factorsBesidesPasskeys(methods: readonly FactorMethod[]): FactorMethod[] {
+  const others = methods.filter((method) => method !== 'webauthn');
+  return others.some((method) => method !== 'backup_code') ? others : [];
+}
+
+function withoutPasskeyFactor(parts: AuthEngineParts): AuthEngineParts {
+  const { factors } = parts.mfa;
+  // The pipeline reads only `enrolledMethods`; every other method stays the repository's own.
+  const filtered: FactorRepository = Object.create(factors) as FactorRepository;
+  filtered.enrolledMethods = async (userId) => factorsBesidesPasskeys(await factors.enrolledMethods(userId));
+  return { ...parts, mfa: { ...parts.mfa, factors: filtered } };
+}
