@@ -48,6 +48,7 @@ import { confirmEmailChange, requestEmailChange } from './lifecycle/email-change
 import { requestMagicLink, verifyMagicLink, type MagicLinkRequest } from './passwordless/magic-link.js';
 import type { CodeInput } from './lifecycle/submission.js';
 import { OneTimeSecrets } from './one-time/one-time-secrets.js';
+import { sendResetSmsCode } from './mfa/sms/send-reset-code.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { FactorRepository, type FactorMethod } from './mfa/factor-repository.js';
 import { MfaChallenges } from './mfa/mfa-challenges.js';
@@ -311,6 +312,11 @@ export class AuthEngine {
   /** The second factors a user has enrolled (API.md `methods`). */
   enrolledMethods(userId: string): Promise<FactorMethod[]> {
     return this.factors.enrolledMethods(userId);
+  }
+
+  /** A sign-in SMS code for a password reset, authorised by the reset link or code. */
+  sendResetSmsCode(input: CodeInput, ctx: RequestContext): Promise<Outcome<object>> {
+    return sendResetSmsCode(this.parts, input, ctx);
   }
 
   // SMS codes (API.md: /auth/mfa/sms/setup + confirm, `sms` in /auth/mfa/challenge). Each

@@ -64,6 +64,26 @@ describe('SMS codes as a second factor over HTTP', () => {
     expect((await api.lastMessage('sms@example.com', 'mfa_changed')).text).toContain('sms enabled');
   });
 
+  it('password reset of an SMS account: the reset link authorises an SMS code, which the reset then needs', async () => {
+    const phone = phoneOf(40);
+    await api.enrolled('sms-reset@example.com', phone);
+    await api.post('/auth/password/forgot', { email: 'sms-reset@example.com' });
+    const token = String((await api.lastMessage('sms-reset@example.com', 'password_reset')).data.token);
+    const bogus = await api.post('/auth/password/reset/sms-code', { token: `${token.slice(0, -2)}xx` });
+    expect(bogus.json().code).toBe('invalid_or_expired_token');
+    const sent = await api.post('/auth/password/reset/sms-code', { token });
+    expect(sent.statusCode, sent.body).toBe(202);
+    const code = await api.lastCode(phone);
+    const withoutCode = await api.post('/auth/password/reset', { token, password: 'a new sms passphrase 1' });
+    expect(withoutCode.json()).toMatchObject({ code: 'invalid_code', reason: 'mfa_required' });
+    const reset = await api.post('/auth/password/reset', {
+      token,
+      password: 'a new sms passphrase 1',
+      mfa: { method: 'sms', code },
+    });
+    expect(reset.statusCode, reset.body).toBe(200);
+  });
+
   it('a code works once; a newer code supersedes the older one; of concurrent uses exactly one wins', async () => {
     const phone = phoneOf(2);
     await api.enrolled('replay@example.com', phone);

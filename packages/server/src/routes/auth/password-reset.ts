@@ -72,4 +72,33 @@ export async function passwordResetRoutes(app: FastifyInstance, engine: AuthEngi
       return { status: 'password_reset' as const };
     },
   );
+
+  typed.post(
+    '/password/reset/sms-code',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Send an SMS code for a password reset of an account whose second factor is SMS',
+        description:
+          'The reset link token or code authorises the send (checked, not consumed); the code then ' +
+          'goes into `mfa: { method: "sms", code }` of POST /auth/password/reset.',
+        body: z.union([byToken, byEmail, byId]),
+        response: {
+          202: z.object({ status: z.literal('code_sent') }),
+          400: problemSchema,
+          403: problemSchema,
+          404: problemSchema,
+          429: problemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const input = toCodeInput(request.body, 'resetId');
+      const ctx = contextForCode(request, input);
+      if (!ctx) return sendProblem(reply, problem('invalid_or_expired_token', request.id));
+      const result = await engine.sendResetSmsCode(input, ctx);
+      if (!result.ok) return sendFailure(request, reply, result);
+      return reply.code(202).send({ status: 'code_sent' as const });
+    },
+  );
 }
