@@ -60,7 +60,22 @@ export const CONFIG_FILE_ENV_VAR = 'GATEHOUSE_CONFIG';
  */
 export const RESERVED_ENV_VARS = ['GATEHOUSE_COOKIE_MODE', 'GATEHOUSE_OAUTH_*', 'GATEHOUSE_OIDC_*'] as const;
 
+/**
+ * Variables of the `gatehouse` command's client side (authenticator vault, login session):
+ * not server settings, so the server ignores them rather than calling them typos (a shell
+ * that uses both must be able to run `gatehouse serve`).
+ */
+export const CLIENT_ENV_VARS = [
+  'GATEHOUSE_HOME',
+  'GATEHOUSE_VAULT_PASSPHRASE',
+  'GATEHOUSE_VAULT_NEW_PASSPHRASE',
+  'GATEHOUSE_VAULT_KDF',
+  'GATEHOUSE_TEST_NOW',
+  'GATEHOUSE_TEST_PAUSE_BEFORE_RENAME',
+] as const;
+
 export function isReservedEnvVar(name: string): boolean {
+  if ((CLIENT_ENV_VARS as readonly string[]).includes(name)) return true;
   return RESERVED_ENV_VARS.some((reserved) =>
     reserved.endsWith('*') ? name.startsWith(reserved.slice(0, -1)) : name === reserved,
   );

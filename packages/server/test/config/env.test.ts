@@ -241,6 +241,8 @@ describe('configFromEnv: unknown and reserved names', () => {
   it('accepts and ignores the names reserved for later features', () => {
     const env = {
       GATEHOUSE_COOKIE_MODE: 'true',
+      GATEHOUSE_HOME: '/home/ada/.gatehouse',
+      GATEHOUSE_VAULT_PASSPHRASE: 'the vault passphrase',
       GATEHOUSE_OAUTH_GOOGLE_CLIENT_ID: 'id',
       GATEHOUSE_OAUTH_GITHUB_CLIENT_SECRET: 'secret',
       GATEHOUSE_OIDC_PROVIDERS: 'corp',
