@@ -8,7 +8,8 @@ import { auditLogPath, readAuditEvents, type AuditRecord } from './log.js';
 const USAGE = `Usage: gatehouse audit [--since <time>] [--json]
 
 Shows the local audit log: security events of this machine's gatehouse CLI (vault
-unlocked, locked, changed, codes shown by name, failed passphrases). It never holds
+unlocked, locked, changed, codes shown by name, failed passphrases; server sign-ins,
+failed sign-ins, logouts, sessions revoked or expired). It never holds
 secrets or codes; entries older than 90 days are dropped.
 
 Options:
