@@ -195,6 +195,8 @@ const rateLimitsSchema = z.strictObject({
   resetRequests: requestLimits(5, 20, HOUR),
   // Magic-link requests: the same reasoning and numbers.
   magicLinkRequests: requestLimits(5, 20, HOUR),
+  // OAuth callbacks and exchanges per IP: 60 a minute is far above a person signing in.
+  oauth: z.strictObject({ perIp: int(1).default(60), windowSeconds: int(1).default(MINUTE) }).prefault({}),
   // SMS codes sent (setup and login challenges) per user: 5 an hour bounds SMS cost abuse.
   smsCodes: z.strictObject({ perUser: int(1).default(5), windowSeconds: int(1).default(HOUR) }).prefault({}),
   // Code/token submissions (verify-email, password reset) per IP: 30 per 15 min; each
@@ -348,6 +350,29 @@ const webauthnSchema = z.strictObject({
   challengeTtlSeconds: int(30, 900).default(300),
 });
 
+const oauthProviderSchema = z.strictObject({
+  // 'google', 'github', 'microsoft' or 'oidc' (any OpenID Connect issuer by discovery).
+  kind: z.enum(['google', 'github', 'microsoft', 'oidc']),
+  clientId: nonEmpty,
+  clientSecret: nonEmpty,
+  // OIDC issuer: required for 'oidc' (discovery at <issuer>/.well-known/openid-configuration;
+  // the ID token's iss must equal it exactly). Microsoft: defaults to the multi-tenant
+  // endpoint, whose emails are never treated as verified.
+  issuer: checked(hasScheme('https', 'http'), 'an http(s) issuer URL').optional(),
+  scopes: z.array(nonEmpty).default([]),
+});
+
+const oauthSchema = z.strictObject({
+  // Providers by id. Env: GATEHOUSE_OAUTH_<ID>_CLIENT_ID / _CLIENT_SECRET for google, github,
+  // microsoft; GATEHOUSE_OIDC_PROVIDERS=<id>[,<id>] with GATEHOUSE_OIDC_<ID>_ISSUER, _CLIENT_ID,
+  // _CLIENT_SECRET for generic OIDC issuers.
+  providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/), oauthProviderSchema).default({}),
+  // A login attempt (state, nonce, PKCE verifier) lives 10 minutes.
+  stateTtlSeconds: int(60, HOUR).default(10 * MINUTE),
+  // The one-time code the callback hands to redirectTo: single use, 60 s (API.md).
+  exchangeCodeTtlSeconds: int(10, 600).default(60),
+});
+
 const jobsSchema = z.strictObject({
   // Attempts per job before it is kept as failed: 8 attempts with exponential backoff
   // from 2 s span about 4 minutes, enough to ride out a mail server restart.
@@ -405,6 +430,7 @@ const baseSchema = z.strictObject({
   jobs: jobsSchema.prefault({}),
   mfa: mfaSchema.prefault({}),
   webauthn: webauthnSchema.prefault({}),
+  oauth: oauthSchema.prefault({}),
   // First (system) admin, created once at start if absent.
   bootstrapAdmin: z.strictObject({ email: z.email(), password: nonEmpty }).optional(),
 });

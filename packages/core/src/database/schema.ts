@@ -116,6 +116,33 @@ export const webauthnCredentials = pgTable(
 );
 
 /**
+ * Identities at OAuth / OpenID Connect providers linked to users. Keyed by (tenant,
+ * provider, subject) — never by email, which providers let users change.
+ */
+export const oauthAccounts = pgTable(
+  'oauth_accounts',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tenantId: text('tenant_id').notNull(),
+    /** The configured provider id (`google`, `github`, `microsoft`, or an OIDC provider's id). */
+    provider: text('provider').notNull(),
+    /** The provider's stable subject identifier (`sub`, GitHub's numeric id). */
+    subject: text('subject').notNull(),
+    /** The email the provider reported at link time (display only; never a lookup key). */
+    email: text('email'),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('oauth_accounts_identity_unique').on(t.tenantId, t.provider, t.subject),
+    index('oauth_accounts_user_idx').on(t.userId),
+  ],
+);
+
+/**
  * JWT signing keys. Each key is pinned to one algorithm. The private key is sealed
  * with AES-256-GCM under the master secret. At most one `current` and one `next` key.
  */
@@ -223,4 +250,5 @@ export const schema = {
   jobs,
   outboxMessages,
   webauthnCredentials,
+  oauthAccounts,
 };

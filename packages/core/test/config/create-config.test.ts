@@ -76,6 +76,7 @@ describe('createConfig defaults', () => {
         resetRequests: { perIdentifier: 5, perIp: 20, windowSeconds: 3_600 },
         magicLinkRequests: { perIdentifier: 5, perIp: 20, windowSeconds: 3_600 },
         smsCodes: { perUser: 5, windowSeconds: 3_600 },
+        oauth: { perIp: 60, windowSeconds: 60 },
         codeSubmissions: { perIp: 30, windowSeconds: 900 },
         passwordChange: { perUser: 10, windowSeconds: 3_600 },
       },
@@ -136,6 +137,7 @@ describe('createConfig defaults', () => {
         userVerification: 'preferred',
         challengeTtlSeconds: 300,
       },
+      oauth: { providers: {}, stateTtlSeconds: 600, exchangeCodeTtlSeconds: 60 },
     });
   });
 
