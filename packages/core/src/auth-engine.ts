@@ -492,8 +492,13 @@ export class AuthEngine {
       this.audit.emit({
         type: 'job.failed',
         tenant: typeof job.payload.tenant === 'string' ? job.payload.tenant : DEFAULT_TENANT,
-        reason: error instanceof Error ? error.message.slice(0, 300) : 'unknown error',
-        data: { job: job.name, attempt: job.attempt, permanent: isPermanentJobError(error) },
+        // The reason is a metric label: a stable word, never the (free-text) message.
+        reason: isPermanentJobError(error) ? 'permanent' : 'will_retry',
+        data: {
+          job: job.name,
+          attempt: job.attempt,
+          message: error instanceof Error ? error.message.slice(0, 300) : 'unknown error',
+        },
       });
       throw error;
     }

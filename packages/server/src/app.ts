@@ -5,7 +5,7 @@ import { registerCors } from './plugins/cors.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
 import { closeConnectionsWhileDraining } from './plugins/graceful-close.js';
 import { acceptJsonOnly } from './plugins/json-only.js';
-import { countAuditEvents, registerMetrics } from './plugins/metrics.js';
+import { countAuditEvents, gaugeJobs, registerMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { generateRequestId, registerRequestIdHeader } from './plugins/request-id.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
@@ -66,7 +66,9 @@ export async function buildApp(engine: AuthEngine, options: BuildAppOptions = {}
   await registerSecurityHeaders(app);
   await registerCors(app, server.corsOrigins);
   await registerOpenApi(app, server.publicUrl);
-  countAuditEvents(engine.audit, registerMetrics(app));
+  const registry = registerMetrics(app);
+  countAuditEvents(engine.audit, registry);
+  gaugeJobs(gatehouse.jobs, registry);
 
   app.decorateRequest('auth', null);
   registerRequestContext(app, engine.tenants, tenancy.multiTenant);

@@ -72,4 +72,15 @@ describe('operations endpoints', () => {
     expect(response.body).toMatch(/route="unmatched",status_code="404"/);
     expect(response.body).not.toMatch(/secret-looking-token/);
   });
+
+  it('GET /metrics shows background jobs by state, and failed attempts as stable reasons', async () => {
+    await server.gatehouse.jobs.enqueue('no.such.job', {});
+    await server.gatehouse.jobs.drain(10_000);
+    await server.engine.audit.flush();
+    const body = (await server.app.inject('/metrics')).body;
+    expect(body).toMatch(/gatehouse_jobs\{state="waiting"\} 0/);
+    expect(body).toMatch(/gatehouse_jobs\{state="failed"\} 1/);
+    expect(body).toMatch(/gatehouse_auth_events_total\{type="job.failed",reason="permanent"\} 1/);
+    expect(body).not.toMatch(/No handler for job/);
+  });
 });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AuditDispatcher } from '@gatehouse/core';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AuditDispatcher, JobQueue } from '@gatehouse/core';
 
 /**
  * Prometheus metrics on a registry of this app's own (several apps may share a
@@ -22,6 +22,25 @@ export function countAuditEvents(audit: AuditDispatcher, registry: Registry): vo
   audit.addSink({
     async write(batch) {
       for (const event of batch) events.inc({ type: event.type, reason: event.reason ?? '' });
+    },
+  });
+}
+
+/**
+ * Background jobs by state, read from the queue at scrape time: `waiting` growing means mail
+ * is not going out (a wrong SMTP_URL shows in `failed` and in job.failed events).
+ */
+export function gaugeJobs(jobs: JobQueue, registry: Registry): void {
+  new Gauge({
+    name: 'gatehouse_jobs',
+    help: 'Background jobs (mail, SMS) by state: waiting (incl. retrying), active, failed',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      // A backend outage must not break the whole scrape; the readiness check reports it.
+      const counts = await jobs.counts().catch(() => null);
+      if (!counts) return;
+      for (const state of ['waiting', 'active', 'failed'] as const) this.set({ state }, counts[state]);
     },
   });
 }
