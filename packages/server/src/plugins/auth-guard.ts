@@ -108,3 +108,10 @@ export function requireRecentSignIn(engine: AuthEngine): preHandlerAsyncHookHand
     }
   };
 }
+
+/** The signed-in user and session of a request that passed `requireUser` (flows' `SignedIn`). */
+export function signedInUser(request: FastifyRequest): { userId: string; sessionId: string } {
+  const auth = request.auth;
+  if (!auth) throw new AuthError('unauthorized', 'Send an access token as Authorization: Bearer <token>');
+  return { userId: auth.claims.sub, sessionId: auth.claims.sid };
+}

@@ -61,3 +61,13 @@ export const passwordSchema = z.string().min(1).max(4096);
 export const noContent = z.null().describe('No content');
 
 export const toIso = (ms: number) => new Date(ms).toISOString();
+
+/** The problem answers of the second-factor routes (each documents its own success). */
+export const factorFailures = {
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  404: problemSchema,
+  409: problemSchema,
+  429: problemSchema,
+};

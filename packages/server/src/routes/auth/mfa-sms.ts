@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { normalizePhone, type AuthEngine } from '@gatehouse/core';
-import { requireRecentSignIn, requireUser } from '../../plugins/auth-guard.js';
+import { requireRecentSignIn, requireUser, signedInUser } from '../../plugins/auth-guard.js';
 import { sendFailure } from '../respond.js';
-import { problemSchema } from '../schemas.js';
+import { factorFailures } from '../schemas.js';
 
 /** API.md: `{ phone }` in E.164 (separators people type are tolerated; stored as E.164). */
 const phone = z
@@ -16,14 +16,7 @@ const phone = z
   );
 /** The answer to every send: the number it went to, masked (a phone number is personal data). */
 export const smsCodeSent = z.object({ status: z.literal('code_sent'), phone: z.string() });
-const failures = {
-  400: problemSchema,
-  401: problemSchema,
-  403: problemSchema,
-  404: problemSchema,
-  409: problemSchema,
-  429: problemSchema,
-};
+const failures = factorFailures;
 
 /**
  * SMS codes as a second factor: enrolment (step-up) and a code for a signed-in user (step-up
@@ -34,10 +27,7 @@ export async function mfaSmsRoutes(app: FastifyInstance, engine: AuthEngine): Pr
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const signedIn = requireUser(engine);
   const recent = [signedIn, requireRecentSignIn(engine)];
-  const who = (request: FastifyRequest) => ({
-    userId: request.auth!.claims.sub,
-    sessionId: request.auth!.claims.sid,
-  });
+  const who = signedInUser;
 
   typed.post(
     '/mfa/sms/setup',

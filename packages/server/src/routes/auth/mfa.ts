@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthEngine } from '@gatehouse/core';
-import { requireRecentSignIn, requireUser } from '../../plugins/auth-guard.js';
+import { requireRecentSignIn, requireUser, signedInUser } from '../../plugins/auth-guard.js';
 import { sendFailure } from '../respond.js';
-import { noContent, passwordSchema, problemSchema, tokenPairSchema } from '../schemas.js';
+import { noContent, passwordSchema, problemSchema, tokenPairSchema, factorFailures } from '../schemas.js';
 import { smsCodeSent } from './mfa-sms.js';
 import { assertionSchema, requestOptionsSchema } from './webauthn.js';
 
@@ -15,24 +15,14 @@ const backupCodes = z.object({ backupCodes: z.array(z.string()) });
 /** Methods of POST /mfa/challenge (API.md: `sms` sends a code; `webauthn` gives request options). */
 const challengeMethod = z.enum(['sms', 'webauthn']);
 const challengeIdSchema = z.string().max(64);
-const failures = {
-  400: problemSchema,
-  401: problemSchema,
-  403: problemSchema,
-  404: problemSchema,
-  409: problemSchema,
-  429: problemSchema,
-};
+const failures = factorFailures;
 
 /** The second-factor routes: login challenge verification, step-up, TOTP and backup codes. */
 export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const signedIn = requireUser(engine);
   const recent = [signedIn, requireRecentSignIn(engine)];
-  const who = (request: FastifyRequest) => ({
-    userId: request.auth!.claims.sub,
-    sessionId: request.auth!.claims.sid,
-  });
+  const who = signedInUser;
 
   typed.post(
     '/mfa/verify',

@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthEngine } from '@gatehouse/core';
-import { requireRecentSignIn, requireUser } from '../../plugins/auth-guard.js';
+import { requireRecentSignIn, requireUser, signedInUser } from '../../plugins/auth-guard.js';
 import { sendFailure } from '../respond.js';
-import { mfaRequiredSchema, noContent, problemSchema, tokenPairSchema } from '../schemas.js';
+import { mfaRequiredSchema, noContent, problemSchema, tokenPairSchema, factorFailures } from '../schemas.js';
 
 /**
  * Standard WebAuthn JSON (as `@simplewebauthn/browser` and `PublicKeyCredential.toJSON()`
@@ -102,24 +102,14 @@ const passkeySchema = z.object({
   transports: z.array(z.string()),
 });
 
-const failures = {
-  400: problemSchema,
-  401: problemSchema,
-  403: problemSchema,
-  404: problemSchema,
-  409: problemSchema,
-  429: problemSchema,
-};
+const failures = factorFailures;
 
 /** API.md "MFA, passkeys": passkey registration, sign-in, listing and removal. */
 export async function webauthnRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const signedIn = requireUser(engine);
   const recent = [signedIn, requireRecentSignIn(engine)];
-  const who = (request: FastifyRequest) => ({
-    userId: request.auth!.claims.sub,
-    sessionId: request.auth!.claims.sid,
-  });
+  const who = signedInUser;
 
   typed.post(
     '/webauthn/register/options',

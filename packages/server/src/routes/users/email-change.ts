@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthEngine } from '@gatehouse/core';
-import { requireRecentSignIn, requireUser } from '../../plugins/auth-guard.js';
+import { requireRecentSignIn, requireUser, signedInUser } from '../../plugins/auth-guard.js';
 import { sendFailure } from '../respond.js';
 import { emailSchema, problemSchema, userSchema } from '../schemas.js';
 
@@ -12,10 +12,7 @@ const failures = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 4
 export async function emailChangeRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const recent = [requireUser(engine), requireRecentSignIn(engine)];
-  const who = (request: FastifyRequest) => ({
-    userId: request.auth!.claims.sub,
-    sessionId: request.auth!.claims.sid,
-  });
+  const who = signedInUser;
 
   typed.post(
     '/email/change',

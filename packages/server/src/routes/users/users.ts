@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthEngine, Profile } from '@gatehouse/core';
-import { requireRecentSignIn, requireUser } from '../../plugins/auth-guard.js';
+import { requireRecentSignIn, requireUser, signedInUser } from '../../plugins/auth-guard.js';
 import { problem } from '../../errors/problem.js';
 import { sendProblem } from '../../plugins/error-handler.js';
 import { sendFailure } from '../respond.js';
@@ -22,10 +22,7 @@ const profileSchema = z.object({ name: z.string().nullable(), locale: z.string()
 export async function userRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', requireUser(engine));
-  const who = (request: FastifyRequest) => ({
-    userId: request.auth!.claims.sub,
-    sessionId: request.auth!.claims.sid,
-  });
+  const who = signedInUser;
   const profileReply = (profile: Profile | undefined, request: FastifyRequest, reply: FastifyReply) =>
     profile ? reply.send(profile) : sendProblem(reply, problem('unauthorized', request.id));
 
