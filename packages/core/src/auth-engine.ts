@@ -80,6 +80,8 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
+import { createOAuthParts } from './oauth/oauth-parts.js';
+import { OAuthFlows } from './oauth/oauth-flows.js';
 import { AccessTokenIssuer } from './tokens/access-token-issuer.js';
 import { AccessTokenVerifier } from './tokens/access-token-verifier.js';
 import type { AccessTokenClaims } from './tokens/claims.js';
@@ -117,6 +119,8 @@ export class AuthEngine {
   readonly factors: FactorRepository;
   /** The outbox transport's store, when the engine made it (development): GET /dev/outbox. */
   readonly outbox: OutboxStore | undefined;
+  /** OAuth / OpenID Connect sign-in, linking and unlinking (API.md "OAuth / social login"). */
+  readonly oauth: OAuthFlows;
   private readonly parts: AuthEngineParts;
   private readonly flows: SessionFlowParts;
   private readonly processJobs: boolean;
@@ -202,7 +206,10 @@ export class AuthEngine {
             config,
           })
         : undefined,
+      // OAuth / OpenID Connect: configured providers, login attempts, exchange codes, identities.
+      oauth: createOAuthParts({ config, clock, store: stateStore, db: database.db }),
     };
+    this.oauth = new OAuthFlows(this.parts);
     this.flows = {
       sessions: this.sessions,
       issuer,

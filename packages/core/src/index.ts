@@ -61,3 +61,4 @@ export type { MfaRequired, SignInResult } from './signin/types.js';
 export type { MfaVerifyInput } from './signin/verify-mfa.js';
 export type { StepUpRequest } from './signin/step-up.js';
 export * from './webauthn/index.js';
+export * from './oauth/index.js';

@@ -27,6 +27,7 @@ import { tokenRoutes } from './routes/auth/tokens.js';
 import { healthRoutes } from './routes/health.js';
 import { sessionRoutes } from './routes/sessions/sessions.js';
 import { jwksRoutes } from './routes/jwks.js';
+import { oauthRoutes } from './routes/oauth/oauth.js';
 
 export interface BuildAppOptions {
   /** A pino logger; the default is silent (embedding apps and tests). */
@@ -101,6 +102,7 @@ export async function buildApp(engine: AuthEngine, options: BuildAppOptions = {}
     bodyLimit: server.bodyLimitBytes,
     noStore: true,
   });
+  await registerApiArea(app, '/api/v1/oauth', (scope) => oauthRoutes(scope, engine), auth);
   const outbox = 'outbox' in options ? options.outbox : engine.outbox;
   if (outbox && gatehouse.config.environment !== 'production') {
     await registerApiArea(app, '/api/v1/dev', (scope) => outboxRoutes(scope, outbox), {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { credentials, users } from '../database/schema.js';
+import { credentials, oauthAccounts, users, webauthnCredentials } from '../database/schema.js';
 import type { GatehouseDb } from '../database/types.js';
 import { normalizeEmail } from './email.js';
 
@@ -179,7 +179,10 @@ export class UserRepository {
         .where(and(eq(users.tenantId, tenant), eq(users.id, id)))
         .returning({ id: users.id });
       if (!user) return false;
+      // Every way in goes: password and factors, passkeys, linked provider identities.
       await tx.delete(credentials).where(eq(credentials.userId, id));
+      await tx.delete(webauthnCredentials).where(eq(webauthnCredentials.userId, id));
+      await tx.delete(oauthAccounts).where(eq(oauthAccounts.userId, id));
       return true;
     });
   }

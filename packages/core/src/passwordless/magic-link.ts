@@ -1,4 +1,4 @@
-import type { UserRow } from '../accounts/user-repository.js';
+import { claimUnverifiedAccount } from '../accounts/claim-account.js';
 import type { RequestContext } from '../context/request-context.js';
 import { ACCOUNT_JOBS } from '../lifecycle/account-jobs.js';
 import { completeSignIn } from '../signin/complete-sign-in.js';
@@ -61,34 +61,10 @@ export async function verifyMagicLink(
     return fail('invalid_or_expired_token');
   }
   const user =
-    found.emailVerifiedAt === null && found.status === 'active' ? await claim(parts, found, ctx) : found;
+    found.emailVerifiedAt === null && found.status === 'active'
+      ? await claimUnverifiedAccount(parts, found, 'magic_link', ctx)
+      : found;
   if (!user) return fail('invalid_or_expired_token');
   parts.audit.emit({ type: 'magic_link.used', tenant: ctx.tenant, userId: user.id, ...origin(ctx) });
   return completeSignIn(parts, user, ['email'], ctx);
-}
-
-/**
- * The link proved the mailbox of an account nobody had verified. Whoever set its password
- * (or factors) never proved that mailbox: it may be a squatter who registered the victim's
- * address first (pre-account hijacking). As API.md prescribes for OAuth, the address owner
- * takes the account over: credentials set up before are dropped, sessions end, and the
- * address counts as verified (which bumps the account version).
- */
-async function claim(
-  parts: AuthEngineParts,
-  user: UserRow,
-  ctx: RequestContext,
-): Promise<UserRow | undefined> {
-  const dropped =
-    (await parts.mfa.factors.remove(user.id, ['password', 'totp', 'backup_code', 'sms'])) +
-    ((await parts.passkeys?.repository.removeAll(ctx.tenant, user.id)) ?? 0);
-  await parts.sessions.revokeUserSessions(ctx.tenant, user.id, { reason: 'email_claimed', ctx });
-  parts.audit.emit({
-    type: 'email.verified',
-    tenant: ctx.tenant,
-    userId: user.id,
-    data: { via: 'magic_link', credentialsDropped: dropped },
-    ...origin(ctx),
-  });
-  return parts.users.markEmailVerified(ctx.tenant, user.id);
 }

@@ -17,6 +17,7 @@ import type { RevokeUserSessionsOptions } from '../sessions/revoke-sessions.js';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer.js';
 import type { Clock } from '../util/clock.js';
 import type { PasskeyParts } from '../webauthn/passkey-parts.js';
+import type { OAuthParts } from '../oauth/oauth-parts.js';
 
 /** What the sign-in and account-lifecycle flows use; `AuthEngine` wires the real parts. */
 export interface AuthEngineParts {
@@ -47,4 +48,6 @@ export interface AuthEngineParts {
   smsCodes?: { check(user: UserRow, code: string): Promise<boolean> } | undefined;
   /** Passkeys (WebAuthn): stored credentials, ceremony challenges, the decoy key. */
   passkeys?: PasskeyParts | undefined;
+  /** OAuth / OpenID Connect: providers, login attempts, exchange codes, linked identities. */
+  oauth?: OAuthParts | undefined;
 }

@@ -3,6 +3,8 @@
  * - the names API.md promises outside tools (PORT, DATABASE_URL, GATEHOUSE_SECRET, ...);
  * - the generic form `GATEHOUSE_<SECTION>__<KEY>[__<KEY>]` for every other
  *   setting (`__` nests, SCREAMING_SNAKE matches camelCase: GATEHOUSE_SESSIONS__MAX_PER_USER);
+ * - OAuth providers, one variable per field (`GATEHOUSE_OAUTH_<ID>_*`, `GATEHOUSE_OIDC_*`),
+ *   gathered into `oauth.providers` (see oauthProvidersFromEnv);
  * - names reserved for features not built yet, accepted and ignored.
  * Any other GATEHOUSE_* variable is an error, so a typo cannot silently fall back to a default.
  */
@@ -56,9 +58,9 @@ export const CONFIG_FILE_ENV_VAR = 'GATEHOUSE_CONFIG';
 /**
  * Names API.md reserves for later features: accepted and ignored until the
  * feature wires them (read them from the environment there, then remove them
- * here). A trailing `*` matches any suffix (provider ids are free-form).
+ * here). A trailing `*` would match any suffix.
  */
-export const RESERVED_ENV_VARS = ['GATEHOUSE_COOKIE_MODE', 'GATEHOUSE_OAUTH_*', 'GATEHOUSE_OIDC_*'] as const;
+export const RESERVED_ENV_VARS = ['GATEHOUSE_COOKIE_MODE'] as const;
 
 /**
  * Variables of the `gatehouse` command's client side (authenticator vault, login session):
@@ -110,6 +112,8 @@ function parseValue(raw: string, types: readonly string[]): unknown {
       .map((item) => item.trim())
       .filter((item) => item !== '');
   }
+  // An object setting (oauth.providers) takes JSON: GATEHOUSE_OAUTH__PROVIDERS='{"corp":{...}}'.
+  if (types.includes('object') && raw.startsWith('{')) return parseJsonOr(raw);
   if (types.length === 0 && (numeric || /^(?:true|false|null)$/.test(raw) || raw.startsWith('['))) {
     return parseJsonOr(raw);
   }
@@ -151,6 +155,8 @@ function knownNames(): Map<string, string> {
     ...NAMED_ENV_VARS.keys(),
     CONFIG_FILE_ENV_VAR,
     ...RESERVED_ENV_VARS.filter((n) => !n.endsWith('*')),
+    OIDC_PROVIDERS_ENV_VAR,
+    ...BUILTIN_OAUTH_PROVIDERS.flatMap((id) => Object.values(builtinProvider(id).vars)),
   ];
   for (const path of listConfigPaths()) if (path.includes('.')) names.push(envVarForPath(path));
   // Compare GATEHOUSE_ names without the prefix, so GATEHOUSE_DATABASE_URL finds DATABASE_URL.
@@ -204,6 +210,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): EnvConfig {
     let path: string[];
     if (named !== undefined) path = named.split('.');
     else if (!name.startsWith(PREFIX) || name === CONFIG_FILE_ENV_VAR || isReservedEnvVar(name)) continue;
+    else if (isProviderEnvVar(name))
+      continue; // gathered below, all fields of a provider at once
     else {
       const resolved: Resolved = name.includes('__')
         ? resolveGenericName(name)
@@ -227,6 +235,183 @@ export function configFromEnv(env: NodeJS.ProcessEnv): EnvConfig {
     sources.set(key, name);
     setPath(input, path, value);
   }
+  addOauthProviders(env, input, sources, issues);
   if (issues.length > 0) throw new ConfigError(issues);
   return { input: input as GatehouseConfigInput, sources };
+}
+
+// ---------------------------------------------------------------------------------------------
+// OAuth providers (API.md): GATEHOUSE_OAUTH_<ID>_CLIENT_ID / _CLIENT_SECRET for the built-in
+// providers (plus GATEHOUSE_OAUTH_MICROSOFT_ISSUER for a single-tenant issuer), and
+// GATEHOUSE_OIDC_PROVIDERS=<id>[,<id>] with GATEHOUSE_OIDC_<ID>_ISSUER, _CLIENT_ID, _CLIENT_SECRET.
+// Ids are lower case; a '-' in an id is written '_' in variable names (my-idp → GATEHOUSE_OIDC_MY_IDP_*).
+// A single '_' after OAUTH tells these apart from the generic GATEHOUSE_OAUTH__<KEY> form.
+
+export const BUILTIN_OAUTH_PROVIDERS = ['google', 'github', 'microsoft'] as const;
+export const OIDC_PROVIDERS_ENV_VAR = 'GATEHOUSE_OIDC_PROVIDERS';
+const OAUTH_PREFIX = 'GATEHOUSE_OAUTH_';
+const OIDC_PREFIX = 'GATEHOUSE_OIDC_';
+/** The schema's rule for `oauth.providers` keys. */
+const PROVIDER_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+type ProviderField = 'clientId' | 'clientSecret' | 'issuer';
+const FIELD_SUFFIXES: Record<ProviderField, string> = {
+  clientId: 'CLIENT_ID',
+  clientSecret: 'CLIENT_SECRET',
+  issuer: 'ISSUER',
+};
+
+/** One provider's variables, and which of them it cannot do without. */
+interface ProviderSpec {
+  id: string;
+  kind: 'google' | 'github' | 'microsoft' | 'oidc';
+  vars: Partial<Record<ProviderField, string>>;
+  required: readonly ProviderField[];
+  /** Why the required ones are needed, for the message when one is missing. */
+  because: (set: string) => string;
+}
+
+/** A provider variable, not the generic GATEHOUSE_OAUTH__<KEY> form. */
+export function isProviderEnvVar(name: string): boolean {
+  return (name.startsWith(OAUTH_PREFIX) || name.startsWith(OIDC_PREFIX)) && !name.includes('__');
+}
+
+/** `my-idp` → `MY_IDP`: variable names cannot hold '-'. */
+const envId = (id: string) => id.toUpperCase().replace(/-/g, '_');
+
+function varsOf(prefix: string, fields: readonly ProviderField[]): ProviderSpec['vars'] {
+  return Object.fromEntries(fields.map((field) => [field, `${prefix}${FIELD_SUFFIXES[field]}`]));
+}
+
+function builtinProvider(id: (typeof BUILTIN_OAUTH_PROVIDERS)[number]): ProviderSpec {
+  // Only Microsoft has a choice of issuer (a single tenant instead of the multi-tenant endpoint).
+  const fields: ProviderField[] =
+    id === 'microsoft' ? ['clientId', 'clientSecret', 'issuer'] : ['clientId', 'clientSecret'];
+  return {
+    id,
+    kind: id,
+    vars: varsOf(`${OAUTH_PREFIX}${envId(id)}_`, fields),
+    required: ['clientId', 'clientSecret'],
+    because: (set) => `${set} is set and ${id} needs a client id and secret`,
+  };
+}
+
+function oidcProvider(id: string): ProviderSpec {
+  return {
+    id,
+    kind: 'oidc',
+    vars: varsOf(`${OIDC_PREFIX}${envId(id)}_`, ['issuer', 'clientId', 'clientSecret']),
+    required: ['issuer', 'clientId', 'clientSecret'],
+    because: () => `${OIDC_PROVIDERS_ENV_VAR} lists ${id}, which needs an issuer, a client id and a secret`,
+  };
+}
+
+/** The ids GATEHOUSE_OIDC_PROVIDERS lists (lower-cased, each once). */
+function listedOidcIds(raw: string | undefined, issues: ConfigIssue[]): string[] {
+  const ids = [...new Set((raw ?? '').split(',').map((id) => id.trim().toLowerCase()))].filter(
+    (id) => id !== '',
+  );
+  const bad = ids.filter((id) => !PROVIDER_ID.test(id));
+  if (bad.length > 0) {
+    issues.push({
+      path: 'oauth.providers',
+      source: OIDC_PROVIDERS_ENV_VAR,
+      message: `expected provider ids of a-z, 0-9 and '-' (up to 32 characters), got ${bad.map((id) => JSON.stringify(id)).join(', ')}`,
+    });
+  }
+  return ids.filter((id) => PROVIDER_ID.test(id));
+}
+
+type EnvValue = (name: string | undefined) => string | undefined;
+
+/** A provider's settings from its variables; a missing required one is an issue naming it (values never shown). */
+function readProvider(spec: ProviderSpec, value: EnvValue, issues: ConfigIssue[], listed: boolean) {
+  const fields = Object.keys(spec.vars) as ProviderField[];
+  const set = fields.filter((field) => value(spec.vars[field]) !== undefined);
+  if (set.length === 0 && !listed) return undefined;
+  const settings: Record<string, string> = { kind: spec.kind };
+  const sources = new Map<string, string>();
+  const first = spec.vars[set[0] ?? 'clientId'] ?? '';
+  for (const field of fields) {
+    const name = spec.vars[field] ?? '';
+    const text = value(name);
+    const path = `oauth.providers.${spec.id}.${field}`;
+    if (text !== undefined) {
+      settings[field] = text;
+      sources.set(path, name);
+    } else if (spec.required.includes(field)) {
+      issues.push({ path, source: name, message: `not set, but ${spec.because(first)}` });
+    }
+  }
+  return { settings, sources, first };
+}
+
+/** What a provider-looking variable nobody reads is: an unlisted OIDC id, an unknown provider, or a typo. */
+function strayProviderVar(name: string): ConfigIssue {
+  const field = /_(?:ISSUER|CLIENT_ID|CLIENT_SECRET)$/.exec(name);
+  const middle = field === null ? '' : name.slice(0, field.index);
+  if (field !== null && name.startsWith(OIDC_PREFIX) && middle.length > OIDC_PREFIX.length) {
+    const id = middle.slice(OIDC_PREFIX.length).toLowerCase().replace(/_/g, '-');
+    return {
+      path: '',
+      source: name,
+      message: `${name} configures OpenID Connect provider "${id}", which ${OIDC_PROVIDERS_ENV_VAR} does not list`,
+    };
+  }
+  if (field !== null && name.startsWith(OAUTH_PREFIX) && middle.length > OAUTH_PREFIX.length) {
+    const id = middle.slice(OAUTH_PREFIX.length).toLowerCase().replace(/_/g, '-');
+    // Every built-in provider's client id and secret are read: what is left there is an issuer.
+    const message = (BUILTIN_OAUTH_PROVIDERS as readonly string[]).includes(id)
+      ? `${name}: the ${id} issuer is fixed (only Microsoft takes one: GATEHOUSE_OAUTH_MICROSOFT_ISSUER)`
+      : `${name}: "${id}" is not a built-in provider (${BUILTIN_OAUTH_PROVIDERS.join(', ')}); configure ` +
+        `other OpenID Connect providers with ${OIDC_PROVIDERS_ENV_VAR} and GATEHOUSE_OIDC_<ID>_ISSUER, _CLIENT_ID, _CLIENT_SECRET`;
+    return { path: '', source: name, message };
+  }
+  return { path: '', source: name, message: unknownMessage(name) };
+}
+
+/**
+ * Gathers every OAuth provider variable into `oauth.providers`: a provider is configured
+ * whole or not at all, so a half-configured one (a client id without its secret, a listed
+ * OIDC id without an issuer, variables for an id that is not listed) is an error naming the
+ * variable, never echoing a value.
+ */
+function addOauthProviders(
+  env: NodeJS.ProcessEnv,
+  input: Record<string, unknown>,
+  sources: Map<string, string>,
+  issues: ConfigIssue[],
+): void {
+  const value: EnvValue = (name) => (name === undefined ? undefined : env[name]?.trim() || undefined);
+  const oidcIds = listedOidcIds(value(OIDC_PROVIDERS_ENV_VAR), issues);
+  const specs = [
+    ...BUILTIN_OAUTH_PROVIDERS.map((id) => ({ spec: builtinProvider(id), listed: false })),
+    ...oidcIds.map((id) => ({ spec: oidcProvider(id), listed: true })),
+  ];
+  const providers: Record<string, Record<string, string>> = {};
+  const setBy = new Map<string, string>();
+  for (const { spec, listed } of specs) {
+    const provider = readProvider(spec, value, issues, listed);
+    if (provider === undefined) continue;
+    const path = `oauth.providers.${spec.id}`;
+    const earlier = setBy.get(spec.id) ?? sources.get('oauth.providers');
+    if (earlier !== undefined) {
+      issues.push({
+        path,
+        source: provider.first,
+        message: `also set by ${earlier}; configure a provider once`,
+      });
+      continue;
+    }
+    providers[spec.id] = provider.settings;
+    setBy.set(spec.id, provider.first);
+    for (const [key, name] of provider.sources) sources.set(key, name);
+  }
+  const read = new Set([OIDC_PROVIDERS_ENV_VAR, ...specs.flatMap(({ spec }) => Object.values(spec.vars))]);
+  for (const name of Object.keys(env).sort()) {
+    if (isProviderEnvVar(name) && !read.has(name) && value(name) !== undefined) {
+      issues.push(strayProviderVar(name));
+    }
+  }
+  if (Object.keys(providers).length > 0) setPath(input, ['oauth', 'providers'], providers);
 }

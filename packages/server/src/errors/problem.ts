@@ -12,6 +12,7 @@ const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   weak_password: { status: 400, title: 'The password does not meet the policy' },
   same_password: { status: 400, title: 'The new password must differ from the current one' },
   invalid_or_expired_token: { status: 400, title: 'The link or code is invalid, expired or already used' },
+  oauth_failed: { status: 400, title: 'The sign-in with the provider could not be completed' },
   unauthorized: { status: 401, title: 'Authentication required' },
   invalid_token: { status: 401, title: 'The access token is invalid' },
   invalid_credentials: { status: 401, title: 'Invalid email or password' },
@@ -31,6 +32,10 @@ const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   email_taken: { status: 409, title: 'An account with this email exists' },
   refresh_conflict: { status: 409, title: 'The refresh token was just rotated by a concurrent request' },
   last_sign_in_method: { status: 409, title: 'This is the last way to sign in to the account' },
+  account_exists_link_required: {
+    status: 409,
+    title: 'An account with this email exists; sign in to it and link the provider',
+  },
   account_locked: { status: 423, title: 'The account is locked' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'The content type is not supported; send application/json' },

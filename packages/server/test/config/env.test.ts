@@ -243,18 +243,249 @@ describe('configFromEnv: unknown and reserved names', () => {
       GATEHOUSE_COOKIE_MODE: 'true',
       GATEHOUSE_HOME: '/home/ada/.gatehouse',
       GATEHOUSE_VAULT_PASSPHRASE: 'the vault passphrase',
-      GATEHOUSE_OAUTH_GOOGLE_CLIENT_ID: 'id',
-      GATEHOUSE_OAUTH_GITHUB_CLIENT_SECRET: 'secret',
-      GATEHOUSE_OIDC_PROVIDERS: 'corp',
-      GATEHOUSE_OIDC_CORP_ISSUER: 'https://id.example.com',
       GATEHOUSE_CONFIG: './gatehouse.json',
     };
     expect(configFromEnv(env).input).toEqual({});
     expect(isReservedEnvVar('GATEHOUSE_COOKIE_MODES')).toBe(false);
     expect(RESERVED_ENV_VARS).toContain('GATEHOUSE_COOKIE_MODE');
+    // OAuth names are settings now, no longer reserved.
+    expect(isReservedEnvVar('GATEHOUSE_OAUTH_GOOGLE_CLIENT_ID')).toBe(false);
+    expect(isReservedEnvVar('GATEHOUSE_OIDC_PROVIDERS')).toBe(false);
   });
 
   it('ignores variables that are not Gatehouse settings', () => {
     expect(configFromEnv({ PATH: '/usr/bin', HOME: '/root', npm_config_cache: '/tmp' }).input).toEqual({});
+  });
+});
+
+describe('configFromEnv: OAuth providers', () => {
+  const GOOGLE_SECRET = 'GOCSPX-FAKE-google-secret-value';
+  const GITHUB_SECRET = 'FAKE-github-secret-value-0123456789';
+  const MICROSOFT_SECRET = 'FAKE8Q~microsoft-secret-value';
+  const CORP_SECRET = 'FAKE-corp-oidc-secret-value';
+
+  /** The message of the ConfigError `env` causes, checked to echo none of the secrets. */
+  function errorOf(env: NodeJS.ProcessEnv, fromCreateConfig = false): string {
+    let message = '';
+    try {
+      if (fromCreateConfig) configOf(env);
+      else configFromEnv(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    expect(message, 'expected a ConfigError').not.toBe('');
+    for (const secret of [GOOGLE_SECRET, GITHUB_SECRET, MICROSOFT_SECRET, CORP_SECRET]) {
+      expect(message).not.toContain(secret);
+    }
+    return message;
+  }
+
+  it('maps the built-in providers, with a single-tenant Microsoft issuer', () => {
+    const env = {
+      GATEHOUSE_OAUTH_GOOGLE_CLIENT_ID: '4074-abc.apps.googleusercontent.com',
+      GATEHOUSE_OAUTH_GOOGLE_CLIENT_SECRET: ` ${GOOGLE_SECRET}\n`,
+      GATEHOUSE_OAUTH_GITHUB_CLIENT_ID: 'Ov23liFAKE',
+      GATEHOUSE_OAUTH_GITHUB_CLIENT_SECRET: GITHUB_SECRET,
+      GATEHOUSE_OAUTH_MICROSOFT_CLIENT_ID: '6731de76-14a6-49ae-97bc-6eba6914391e',
+      GATEHOUSE_OAUTH_MICROSOFT_CLIENT_SECRET: MICROSOFT_SECRET,
+      GATEHOUSE_OAUTH_MICROSOFT_ISSUER:
+        'https://login.microsoftonline.com/3c1e1f7a-5b2d-4e8f-9a6b-0d4c2e7f8a91/v2.0',
+    };
+    const { input, sources } = configFromEnv(env);
+    expect(input).toEqual({
+      oauth: {
+        providers: {
+          google: {
+            kind: 'google',
+            clientId: '4074-abc.apps.googleusercontent.com',
+            clientSecret: GOOGLE_SECRET,
+          },
+          github: { kind: 'github', clientId: 'Ov23liFAKE', clientSecret: GITHUB_SECRET },
+          microsoft: {
+            kind: 'microsoft',
+            clientId: '6731de76-14a6-49ae-97bc-6eba6914391e',
+            clientSecret: MICROSOFT_SECRET,
+            issuer: 'https://login.microsoftonline.com/3c1e1f7a-5b2d-4e8f-9a6b-0d4c2e7f8a91/v2.0',
+          },
+        },
+      },
+    });
+    expect(sources.get('oauth.providers.google.clientSecret')).toBe('GATEHOUSE_OAUTH_GOOGLE_CLIENT_SECRET');
+    expect(sources.get('oauth.providers.microsoft.issuer')).toBe('GATEHOUSE_OAUTH_MICROSOFT_ISSUER');
+    expect(configOf(env).oauth.providers.github).toEqual({
+      kind: 'github',
+      clientId: 'Ov23liFAKE',
+      clientSecret: GITHUB_SECRET,
+      scopes: [],
+    });
+  });
+
+  it('maps OIDC providers: ids lower-cased, with "-" written "_" in variable names', () => {
+    const { input, sources } = configFromEnv({
+      GATEHOUSE_OIDC_PROVIDERS: ' Corp , my-idp,corp',
+      GATEHOUSE_OIDC_CORP_ISSUER: 'https://id.corp.example',
+      GATEHOUSE_OIDC_CORP_CLIENT_ID: 'gatehouse',
+      GATEHOUSE_OIDC_CORP_CLIENT_SECRET: CORP_SECRET,
+      GATEHOUSE_OIDC_MY_IDP_ISSUER: 'https://idp.example/realms/main',
+      GATEHOUSE_OIDC_MY_IDP_CLIENT_ID: 'gh',
+      GATEHOUSE_OIDC_MY_IDP_CLIENT_SECRET: 'my-idp-secret',
+    });
+    expect(input.oauth?.providers).toEqual({
+      corp: {
+        kind: 'oidc',
+        issuer: 'https://id.corp.example',
+        clientId: 'gatehouse',
+        clientSecret: CORP_SECRET,
+      },
+      'my-idp': {
+        kind: 'oidc',
+        issuer: 'https://idp.example/realms/main',
+        clientId: 'gh',
+        clientSecret: 'my-idp-secret',
+      },
+    });
+    expect(sources.get('oauth.providers.my-idp.issuer')).toBe('GATEHOUSE_OIDC_MY_IDP_ISSUER');
+  });
+
+  it('keeps the generic GATEHOUSE_OAUTH__<KEY> form beside the provider variables', () => {
+    const config = configOf({
+      GATEHOUSE_OAUTH__STATE_TTL_SECONDS: '300',
+      GATEHOUSE_OAUTH__EXCHANGE_CODE_TTL_SECONDS: '30',
+      GATEHOUSE_OAUTH_GITHUB_CLIENT_ID: 'Ov23liFAKE',
+      GATEHOUSE_OAUTH_GITHUB_CLIENT_SECRET: GITHUB_SECRET,
+    });
+    expect(config.oauth.stateTtlSeconds).toBe(300);
+    expect(config.oauth.exchangeCodeTtlSeconds).toBe(30);
+    expect(Object.keys(config.oauth.providers)).toEqual(['github']);
+  });
+
+  it('takes a JSON object in GATEHOUSE_OAUTH__PROVIDERS, but not together with provider variables', () => {
+    const json = JSON.stringify({
+      corp: {
+        kind: 'oidc',
+        issuer: 'https://id.corp.example',
+        clientId: 'gh',
+        clientSecret: CORP_SECRET,
+        scopes: ['groups'],
+      },
+    });
+    expect(configOf({ GATEHOUSE_OAUTH__PROVIDERS: json }).oauth.providers.corp?.scopes).toEqual(['groups']);
+    const message = errorOf({
+      GATEHOUSE_OAUTH__PROVIDERS: json,
+      GATEHOUSE_OAUTH_GOOGLE_CLIENT_ID: 'g',
+      GATEHOUSE_OAUTH_GOOGLE_CLIENT_SECRET: GOOGLE_SECRET,
+    });
+    expect(message).toContain(
+      'GATEHOUSE_OAUTH_GOOGLE_CLIENT_ID (config.oauth.providers.google): also set by GATEHOUSE_OAUTH__PROVIDERS',
+    );
+    const invalid = errorOf({ GATEHOUSE_OAUTH__PROVIDERS: json.replace('https://', 'ftp://') }, true);
+    expect(invalid).toContain(
+      'GATEHOUSE_OAUTH__PROVIDERS (config.oauth.providers.corp.issuer): expected an http(s) issuer URL',
+    );
+  });
+
+  it('refuses a built-in provider with only one of its client id and secret', () => {
+    expect(errorOf({ GATEHOUSE_OAUTH_GOOGLE_CLIENT_ID: 'g' })).toContain(
+      'GATEHOUSE_OAUTH_GOOGLE_CLIENT_SECRET (config.oauth.providers.google.clientSecret): not set, but GATEHOUSE_OAUTH_GOOGLE_CLIENT_ID is set',
+    );
+    expect(errorOf({ GATEHOUSE_OAUTH_GITHUB_CLIENT_SECRET: GITHUB_SECRET })).toContain(
+      'GATEHOUSE_OAUTH_GITHUB_CLIENT_ID (config.oauth.providers.github.clientId): not set, but GATEHOUSE_OAUTH_GITHUB_CLIENT_SECRET is set',
+    );
+    // An empty value counts as unset, here too.
+    expect(
+      errorOf({ GATEHOUSE_OAUTH_GITHUB_CLIENT_ID: 'x', GATEHOUSE_OAUTH_GITHUB_CLIENT_SECRET: ' ' }),
+    ).toContain('GATEHOUSE_OAUTH_GITHUB_CLIENT_SECRET (config.oauth.providers.github.clientSecret): not set');
+    const issuerOnly = envError({
+      GATEHOUSE_OAUTH_MICROSOFT_ISSUER: 'https://login.microsoftonline.com/x/v2.0',
+    });
+    expect(issuerOnly.issues.map((issue) => issue.source)).toEqual([
+      'GATEHOUSE_OAUTH_MICROSOFT_CLIENT_ID',
+      'GATEHOUSE_OAUTH_MICROSOFT_CLIENT_SECRET',
+    ]);
+  });
+
+  it('refuses a listed OIDC provider without its issuer, client id or secret', () => {
+    expect(
+      errorOf({
+        GATEHOUSE_OIDC_PROVIDERS: 'corp',
+        GATEHOUSE_OIDC_CORP_CLIENT_ID: 'gh',
+        GATEHOUSE_OIDC_CORP_CLIENT_SECRET: CORP_SECRET,
+      }),
+    ).toContain(
+      'GATEHOUSE_OIDC_CORP_ISSUER (config.oauth.providers.corp.issuer): not set, but GATEHOUSE_OIDC_PROVIDERS lists corp',
+    );
+    expect(envError({ GATEHOUSE_OIDC_PROVIDERS: 'corp' }).issues.map((issue) => issue.source)).toEqual([
+      'GATEHOUSE_OIDC_CORP_ISSUER',
+      'GATEHOUSE_OIDC_CORP_CLIENT_ID',
+      'GATEHOUSE_OIDC_CORP_CLIENT_SECRET',
+    ]);
+  });
+
+  it('refuses OIDC variables for an id GATEHOUSE_OIDC_PROVIDERS does not list', () => {
+    const message = errorOf({
+      GATEHOUSE_OIDC_PROVIDERS: 'corp',
+      GATEHOUSE_OIDC_CORP_ISSUER: 'https://id.corp.example',
+      GATEHOUSE_OIDC_CORP_CLIENT_ID: 'gh',
+      GATEHOUSE_OIDC_CORP_CLIENT_SECRET: CORP_SECRET,
+      GATEHOUSE_OIDC_MY_IDP_CLIENT_SECRET: CORP_SECRET,
+    });
+    expect(message).toContain(
+      'GATEHOUSE_OIDC_MY_IDP_CLIENT_SECRET configures OpenID Connect provider "my-idp", which GATEHOUSE_OIDC_PROVIDERS does not list',
+    );
+    expect(errorOf({ GATEHOUSE_OIDC_CORP_ISSUER: 'https://id.corp.example' })).toContain(
+      'provider "corp", which GATEHOUSE_OIDC_PROVIDERS does not list',
+    );
+  });
+
+  it('refuses provider ids the schema would not take', () => {
+    expect(errorOf({ GATEHOUSE_OIDC_PROVIDERS: 'corp,my_idp,-x' })).toContain(
+      `GATEHOUSE_OIDC_PROVIDERS (config.oauth.providers): expected provider ids of a-z, 0-9 and '-' (up to 32 characters), got "my_idp", "-x"`,
+    );
+  });
+
+  it('refuses unknown provider names, with a hint', () => {
+    expect(errorOf({ GATEHOUSE_OAUTH_FACEBOOK_CLIENT_ID: 'fb' })).toContain(
+      'GATEHOUSE_OAUTH_FACEBOOK_CLIENT_ID: "facebook" is not a built-in provider (google, github, microsoft); configure other OpenID Connect providers with GATEHOUSE_OIDC_PROVIDERS',
+    );
+    expect(errorOf({ GATEHOUSE_OAUTH_GOOGLE_ISSUER: 'https://accounts.google.com' })).toContain(
+      'GATEHOUSE_OAUTH_GOOGLE_ISSUER: the google issuer is fixed',
+    );
+    expect(errorOf({ GATEHOUSE_OAUTH_GOOGLE_CLIENTID: 'g' })).toContain(
+      'unknown setting GATEHOUSE_OAUTH_GOOGLE_CLIENTID; did you mean GATEHOUSE_OAUTH_GOOGLE_CLIENT_ID?',
+    );
+    expect(errorOf({ GATEHOUSE_OIDC_PROVIDER: 'corp' })).toContain(
+      'unknown setting GATEHOUSE_OIDC_PROVIDER; did you mean GATEHOUSE_OIDC_PROVIDERS?',
+    );
+  });
+
+  it('refuses one id configured both as a built-in and as an OIDC provider', () => {
+    expect(
+      errorOf({
+        GATEHOUSE_OAUTH_GOOGLE_CLIENT_ID: 'g',
+        GATEHOUSE_OAUTH_GOOGLE_CLIENT_SECRET: GOOGLE_SECRET,
+        GATEHOUSE_OIDC_PROVIDERS: 'google',
+        GATEHOUSE_OIDC_GOOGLE_ISSUER: 'https://accounts.google.com',
+        GATEHOUSE_OIDC_GOOGLE_CLIENT_ID: 'g',
+        GATEHOUSE_OIDC_GOOGLE_CLIENT_SECRET: CORP_SECRET,
+      }),
+    ).toContain(
+      'GATEHOUSE_OIDC_GOOGLE_ISSUER (config.oauth.providers.google): also set by GATEHOUSE_OAUTH_GOOGLE_CLIENT_ID',
+    );
+  });
+
+  it('names the variable when the schema refuses a value, without echoing the secret', () => {
+    const message = errorOf(
+      {
+        GATEHOUSE_OIDC_PROVIDERS: 'corp',
+        GATEHOUSE_OIDC_CORP_ISSUER: 'ldap://id.corp.example',
+        GATEHOUSE_OIDC_CORP_CLIENT_ID: 'gh',
+        GATEHOUSE_OIDC_CORP_CLIENT_SECRET: CORP_SECRET,
+      },
+      true,
+    );
+    expect(message).toContain(
+      'GATEHOUSE_OIDC_CORP_ISSUER (config.oauth.providers.corp.issuer): expected an http(s) issuer URL, got "ldap://id.corp.example"',
+    );
   });
 });
