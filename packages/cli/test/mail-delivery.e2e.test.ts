@@ -8,7 +8,8 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchPostgres, describeWithEnv } from '../../core/test/helpers/real-backends.js';
 import { cleanEnv, freePort, startGatehouse, type Gatehouse } from './helpers/process.js';
-import { readMail, startBrokenSmtp, startSmtpSink, type ReceivedMail } from './helpers/smtp-sink.js';
+import { readMail } from '../../server/test/helpers/mime.js';
+import { startBrokenSmtp, startSmtpSink, type ReceivedMail } from './helpers/smtp-sink.js';
 
 /**
  * Mail delivery through the real `gatehouse serve` process: every email leaves from a durable

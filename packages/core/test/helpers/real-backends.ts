@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe } from 'vitest';
@@ -16,6 +17,29 @@ export function describeWithEnv(variable: string, name: string, body: (value: st
     });
   } else {
     describe.skip(`${name} (set ${variable} to run)`, () => body(''));
+  }
+}
+
+/**
+ * A suite that needs an external program (oathtool, tmux, openssl). Locally it is skipped,
+ * with the reason in its name, when the program is missing; in CI (CI=true) a missing
+ * program fails the run instead of skipping silently.
+ */
+export function describeWithCommand(command: string, name: string, body: () => void): void {
+  if (hasCommand(command)) describe(name, body);
+  else if (process.env.CI === 'true') {
+    describe(name, () => {
+      throw new Error(`${command} must be installed in CI: the "${name}" suite may not be skipped there`);
+    });
+  } else describe.skip(`${name} (skipped: ${command} is not installed)`, body);
+}
+
+function hasCommand(command: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
   }
 }
 

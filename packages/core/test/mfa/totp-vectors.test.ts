@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { describeWithCommand } from '../helpers/real-backends.js';
 import { base32Of, matchTotpStep, totpCode, type TotpSettings } from '../../src/mfa/totp.js';
 
 interface Vectors {
@@ -40,19 +41,7 @@ describe('TOTP against RFC 6238 Appendix B', () => {
   });
 });
 
-const hasOathtool = (() => {
-  try {
-    execFileSync('oathtool', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-/** oathtool (Debian) as an outside peer: in CI it must exist; locally the case says why it skipped. */
-const describeOathtool = hasOathtool || process.env.CI === 'true' ? describe : describe.skip.bind(describe);
-
-describeOathtool(`TOTP agrees with oathtool${hasOathtool ? '' : ' (install oathtool to run)'}`, () => {
+describeWithCommand('oathtool', 'TOTP agrees with oathtool', () => {
   it.each([
     ['SHA1', 6, 30],
     ['SHA256', 8, 30],

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SMTPServer, type SMTPServerError, type SMTPServerOptions } from 'smtp-server';
 import { PermanentDeliveryError, renderEmail, type EmailMessage } from '@gatehouse/core';
 import { SmtpMailer, type SmtpSettings } from '../../src/delivery/smtp-mailer.js';
+import { readMail } from '../helpers/mime.js';
 
 /**
  * SmtpMailer against a real SMTP server (the `smtp-server` package) on a free local port:
@@ -104,56 +105,6 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected the send to fail');
 }
 
-// ---- A minimal MIME reader (mailparser is not installed) ----
-
-interface MimePart {
-  headers: Map<string, string>;
-  body: string;
-}
-
-function parseHeaders(block: string): Map<string, string> {
-  const headers = new Map<string, string>();
-  for (const line of block.replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-  }
-  return headers;
-}
-
-function splitPart(raw: string): MimePart {
-  const end = raw.indexOf('\r\n\r\n');
-  return { headers: parseHeaders(raw.slice(0, end)), body: raw.slice(end + 4) };
-}
-
-function decodeBody(part: MimePart): string {
-  const encoding = part.headers.get('content-transfer-encoding')?.toLowerCase();
-  if (encoding === 'base64') return Buffer.from(part.body, 'base64').toString('utf8');
-  if (encoding === 'quoted-printable') {
-    const bytes = part.body
-      .replace(/=\r\n/g, '')
-      .replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    return Buffer.from(bytes, 'latin1').toString('utf8');
-  }
-  return part.body;
-}
-
-/** The top-level headers and the decoded text/plain and text/html parts. */
-function readMessage(raw: string): { headers: Map<string, string>; text: string; html: string } {
-  const top = splitPart(raw);
-  const boundary = /boundary="?([^";]+)"?/.exec(top.headers.get('content-type') ?? '')?.[1];
-  if (boundary === undefined) throw new Error('expected a multipart message');
-  const parts = top.body
-    .split(`--${boundary}`)
-    .slice(1, -1)
-    .map((chunk) => splitPart(chunk.replace(/^\r\n/, '')));
-  const find = (type: string) => {
-    const part = parts.find((candidate) => candidate.headers.get('content-type')?.startsWith(type));
-    if (!part) throw new Error(`no ${type} part`);
-    return decodeBody(part).replace(/\r\n/g, '\n').trimEnd();
-  };
-  return { headers: top.headers, text: find('text/plain'), html: find('text/html') };
-}
-
 // ---- Tests ----
 
 describe('SmtpMailer', () => {
@@ -166,7 +117,7 @@ describe('SmtpMailer', () => {
     const [mail] = server.received;
     expect(mail?.from).toBe('no-reply@gatehouse.test');
     expect(mail?.to).toEqual(['ada@example.com']);
-    const parsed = readMessage(mail?.raw ?? '');
+    const parsed = readMail(mail?.raw ?? '');
     expect(parsed.headers.get('from')).toBe('Gatehouse <no-reply@gatehouse.test>');
     expect(parsed.headers.get('to')).toBe('ada@example.com');
     expect(parsed.headers.get('subject')).toBe('Verify your email for Gatehouse');

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@gatehouse/core';
+import { describeWithCommand } from '../../../core/test/helpers/real-backends.js';
 import { createTestServer, type TestServer } from '../helpers/test-gatehouse.js';
 import { PASSWORD } from '../lifecycle/client.js';
 import { claimsOf, mfaClient } from './totp-client.js';
@@ -154,48 +155,36 @@ describe('login challenges across tenants and users', () => {
   });
 });
 
-const hasOathtool = (() => {
-  try {
-    execFileSync('oathtool', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-(hasOathtool || process.env.CI === 'true' ? describe : describe.skip)(
-  `TOTP with oathtool as the authenticator${hasOathtool ? '' : ' (install oathtool to run)'}`,
-  () => {
-    it('enrols with the otpauth secret and signs in with codes oathtool computes', async () => {
-      const server = await createTestServer({ passwords: { argon2: { memoryKiB: 1024, iterations: 1 } } });
-      try {
-        await server.app.ready();
-        const api = mfaClient(server, { now: () => Date.now() });
-        await server.createUser('oath@example.com', PASSWORD);
-        const { accessToken } = await api.login('oath@example.com');
-        const setup = (await api.post('/auth/mfa/totp/setup', undefined, accessToken)).json();
-        expect(setup.otpauthUrl).toContain(`secret=${setup.secret}`);
-        const oathtool = (offsetSeconds: number) =>
-          execFileSync('oathtool', [
-            '--totp',
-            '-b',
-            setup.secret,
-            '--now',
-            new Date(Date.now() + offsetSeconds * 1000)
-              .toISOString()
-              .replace('T', ' ')
-              .replace(/\.\d+Z$/, ' UTC'),
-          ])
-            .toString()
-            .trim();
-        const confirm = await api.post('/auth/mfa/totp/confirm', { code: oathtool(-30) }, accessToken);
-        expect(confirm.statusCode, confirm.body).toBe(200);
-        const { challengeId } = await api.challenge('oath@example.com');
-        const verified = await api.verify(challengeId, 'totp', oathtool(0));
-        expect(verified.statusCode, verified.body).toBe(200);
-      } finally {
-        await server.close();
-      }
-    });
-  },
-);
+describeWithCommand('oathtool', 'TOTP with oathtool as the authenticator', () => {
+  it('enrols with the otpauth secret and signs in with codes oathtool computes', async () => {
+    const server = await createTestServer({ passwords: { argon2: { memoryKiB: 1024, iterations: 1 } } });
+    try {
+      await server.app.ready();
+      const api = mfaClient(server, { now: () => Date.now() });
+      await server.createUser('oath@example.com', PASSWORD);
+      const { accessToken } = await api.login('oath@example.com');
+      const setup = (await api.post('/auth/mfa/totp/setup', undefined, accessToken)).json();
+      expect(setup.otpauthUrl).toContain(`secret=${setup.secret}`);
+      const oathtool = (offsetSeconds: number) =>
+        execFileSync('oathtool', [
+          '--totp',
+          '-b',
+          setup.secret,
+          '--now',
+          new Date(Date.now() + offsetSeconds * 1000)
+            .toISOString()
+            .replace('T', ' ')
+            .replace(/\.\d+Z$/, ' UTC'),
+        ])
+          .toString()
+          .trim();
+      const confirm = await api.post('/auth/mfa/totp/confirm', { code: oathtool(-30) }, accessToken);
+      expect(confirm.statusCode, confirm.body).toBe(200);
+      const { challengeId } = await api.challenge('oath@example.com');
+      const verified = await api.verify(challengeId, 'totp', oathtool(0));
+      expect(verified.statusCode, verified.body).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,7 +1,6 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe } from 'vitest';
 import { BIN } from '../../helpers/process.js';
 import { tempDir } from './temp.js';
 
@@ -86,25 +85,4 @@ export async function gatehouse(
   return { code, stdout, stderr };
 }
 
-/**
- * A suite that needs an external program (oathtool, tmux). Locally it is skipped, with the
- * reason in its name, when the program is missing; in CI (CI=true) a missing program fails
- * the run instead of skipping silently.
- */
-export function describeWithCommand(command: string, name: string, body: () => void): void {
-  if (hasCommand(command)) describe(name, body);
-  else if (process.env.CI === 'true') {
-    describe(name, () => {
-      throw new Error(`${command} must be installed in CI: the "${name}" suite may not be skipped there`);
-    });
-  } else describe.skip(`${name} (skipped: ${command} is not installed)`, body);
-}
-
-function hasCommand(command: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { describeWithCommand } from '../../../../core/test/helpers/real-backends.js';
