@@ -172,6 +172,19 @@ describe('auth flows over HTTP', () => {
     expect((await post('/auth/refresh', { refreshToken: pair.refreshToken })).statusCode).toBe(401);
   });
 
+  it('logout with a bearer and no body at all (no content-type) is 204 and ends the session', async () => {
+    await server.createUser('bare-logout@example.com', PASSWORD);
+    const pair = await login('bare-logout@example.com');
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { authorization: `Bearer ${pair.accessToken}` },
+    });
+    expect(response.statusCode, response.body).toBe(204);
+    expect((await get('/auth/me', pair.accessToken)).json().code).toBe('invalid_token');
+    expect((await post('/auth/refresh', { refreshToken: pair.refreshToken })).statusCode).toBe(401);
+  });
+
   it('logout-all ends every session; revoke needs only the refresh token', async () => {
     await server.createUser('many@example.com', PASSWORD);
     const a = await login('many@example.com');

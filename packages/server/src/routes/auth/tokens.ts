@@ -70,7 +70,9 @@ export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Pro
         tags: ['auth'],
         summary: "End the bearer's session (a refresh token of another session is ignored)",
         security: [{ bearer: [] }],
-        body: z.object({ refreshToken: presentedRefreshToken.optional() }).strict().optional(),
+        // API.md: "the body may be absent". Fastify hands an absent body to the schema as
+        // null (not undefined), so `.optional()` alone made a bare logout a 400.
+        body: z.object({ refreshToken: presentedRefreshToken.optional() }).strict().nullish(),
         response: { 204: noContent, 401: problemSchema },
       },
     },
