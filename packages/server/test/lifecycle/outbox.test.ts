@@ -56,6 +56,53 @@ describe('development outbox', () => {
       expect(response.statusCode, remoteAddress).toBe(200);
     }
   });
+
+  it('refuses a loopback peer that relays for someone else (a reverse proxy on the same host)', async () => {
+    const relayed: Record<string, string>[] = [
+      { 'x-forwarded-for': '203.0.113.9' },
+      { 'x-forwarded-for': '127.0.0.1' },
+      { forwarded: 'for=203.0.113.9;proto=https' },
+      { 'x-real-ip': '203.0.113.9' },
+      { 'x-forwarded-host': 'auth.example.com' },
+      { 'x-forwarded-proto': 'https' },
+      { 'cf-connecting-ip': '203.0.113.9' },
+      { 'true-client-ip': '203.0.113.9' },
+      { via: '1.1 caddy' },
+      { 'X-Forwarded-For': '' },
+    ];
+    for (const headers of relayed) {
+      for (const remoteAddress of ['127.0.0.1', '::1']) {
+        const response = await server.app.inject({
+          url: '/api/v1/dev/outbox?to=outbox@example.com',
+          remoteAddress,
+          headers,
+        });
+        expect(response.statusCode, JSON.stringify(headers)).toBe(404);
+        expect(response.json().code).toBe('not_found');
+      }
+    }
+  });
+});
+
+describe('development outbox behind a trusted proxy', () => {
+  it('answers no relayed caller, even when the proxy is trusted and vouches for loopback', async () => {
+    const server = await createTestServer({ server: { trustedProxies: ['loopback'] } });
+    try {
+      await server.app.ready();
+      const url = '/api/v1/dev/outbox?to=x@example.com';
+      for (const forwardedFor of ['203.0.113.9', '2001:db8::9', '127.0.0.1']) {
+        const response = await server.app.inject({
+          url,
+          remoteAddress: '127.0.0.1',
+          headers: { 'x-forwarded-for': forwardedFor },
+        });
+        expect(response.statusCode, forwardedFor).toBe(404);
+      }
+      expect((await server.app.inject({ url, remoteAddress: '127.0.0.1' })).statusCode).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('development outbox in production', () => {

@@ -30,9 +30,33 @@ export function isLoopback(address: string | undefined): boolean {
 }
 
 /**
+ * Headers a reverse proxy (nginx, Caddy, a CDN, a tunnel) adds for the client it speaks for.
+ * A proxy on the same host connects from loopback, so the socket address alone would let it
+ * hand the outbox to anyone on the internet: any of these marks the request as relayed.
+ */
+const FORWARDING_HEADERS = [
+  'forwarded',
+  'x-real-ip',
+  'x-client-ip',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'fastly-client-ip',
+  'x-cluster-client-ip',
+  'x-original-forwarded-for',
+  'via',
+];
+
+export function isRelayed(headers: Record<string, unknown>): boolean {
+  return Object.keys(headers).some(
+    (name) => name.startsWith('x-forwarded-') || FORWARDING_HEADERS.includes(name),
+  );
+}
+
+/**
  * GET /api/v1/dev/outbox?to= (API.md "Development outbox"). Registered only with the outbox
- * transport outside production; answers loopback callers only (404 for anyone else, as if
- * it did not exist).
+ * transport outside production; answers only a direct loopback caller: the socket address and
+ * the resolved client address (`request.ip`, through trusted proxies) both on loopback, and
+ * no forwarding header. Anyone else gets 404, as if the route did not exist.
  */
 export async function outboxRoutes(app: FastifyInstance, outbox: OutboxStore): Promise<void> {
   const typed = app.withTypeProvider<ZodTypeProvider>();
@@ -47,7 +71,9 @@ export async function outboxRoutes(app: FastifyInstance, outbox: OutboxStore): P
       },
     },
     async (request, reply) => {
-      if (!isLoopback(request.socket.remoteAddress)) {
+      const direct =
+        isLoopback(request.socket.remoteAddress) && isLoopback(request.ip) && !isRelayed(request.headers);
+      if (!direct) {
         return sendProblem(reply, problem('not_found', request.id));
       }
       return { messages: await outbox.list(request.query.to) };
