@@ -4,7 +4,16 @@ import { encodeRefreshToken, hashRefreshSecret, newRefreshSecret } from '../toke
 import { deviceFingerprint } from './device.js';
 import { sessionTtlMs } from './lifetimes.js';
 import { sessionCreatedAt } from './session-id.js';
-import { formatRecord, parseRecord, sessionIndex, sessionKey, toSession } from './session-record.js';
+import {
+  ANCESTOR_LENGTH,
+  formatRecord,
+  MAX_ANCESTORS,
+  parseRecord,
+  sessionIndex,
+  sessionKey,
+  toSession,
+  type SessionRecord,
+} from './session-record.js';
 import type { RotateRefreshResult, SessionDeps } from './types.js';
 
 export interface StepUpInput {
@@ -19,9 +28,13 @@ export interface StepUpInput {
 /**
  * API.md "Step-up": the same session with a fresh `auth_time` and `amr` and a rotated refresh
  * token. The only write that changes a session's body: read, then one compare-and-swap of the
- * whole record (a concurrent refresh or revocation makes it fail; the caller answers 401).
- * The replaced refresh hash becomes `previous`, so a tab that refreshes with it right now
- * gets the usual 409 instead of a reuse alarm.
+ * whole record. The replaced refresh hash becomes `previous`, so a tab that refreshes with it
+ * right now gets the usual 409 instead of a reuse alarm, and it joins the ancestors like any
+ * rotated-away secret, so it is recognised as reuse for as long as a refresh's would be.
+ *
+ * A concurrent refresh can move the head between the read and the swap; the factors were
+ * already proved (a backup code is used up), so the swap is retried on the fresh record a
+ * few times rather than answering a conflict. A session that is gone stays gone.
  */
 export async function stepUpSession(deps: SessionDeps, input: StepUpInput): Promise<RotateRefreshResult> {
   const { tenant, userId, sessionId, ctx } = input;
@@ -30,40 +43,52 @@ export async function stepUpSession(deps: SessionDeps, input: StepUpInput): Prom
   const ttlMs = createdAt === null ? null : sessionTtlMs(createdAt, now, deps.config);
   if (ttlMs === null) return { ok: false, reason: 'invalid_refresh_token' };
   const key = sessionKey(tenant, userId, sessionId);
-  const raw = await deps.store.get(key);
-  const record = raw === null ? null : parseRecord(raw);
-  if (!raw || !record || record.body.userId !== userId || record.body.tenant !== tenant) {
-    return { ok: false, reason: 'invalid_refresh_token' };
-  }
   const secret = newRefreshSecret();
-  const next = {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const raw = await deps.store.get(key);
+    const record = raw === null ? null : parseRecord(raw);
+    if (!raw || !record || record.body.userId !== userId || record.body.tenant !== tenant) {
+      return { ok: false, reason: 'invalid_refresh_token' };
+    }
+    const next = steppedUp(record, hashRefreshSecret(secret), now, input);
+    const swap = await deps.store.compareAndSwap(key, raw, formatRecord(next), {
+      ttlMs,
+      index: sessionIndex(tenant, userId),
+    });
+    if (!swap.swapped) continue;
+    deps.audit.emit({
+      type: 'session.stepped_up',
+      tenant,
+      userId,
+      sessionId,
+      data: { amr: input.amr.join(' ') },
+      requestId: ctx.requestId,
+      ip: ctx.ip,
+    });
+    return {
+      ok: true,
+      session: toSession(sessionId, next, deps.config),
+      refreshToken: encodeRefreshToken({ tenant, userId, sessionId, secret }),
+    };
+  }
+  return { ok: false, reason: 'refresh_conflict' };
+}
+
+/** Swaps tried before giving up: each loss means a refresh won in between, which is rare. */
+const MAX_ATTEMPTS = 3;
+
+function steppedUp(record: SessionRecord, nextHash: string, now: number, input: StepUpInput): SessionRecord {
+  const rotatedAway = record.head.current;
+  return {
     head: {
-      ...record.head,
-      current: hashRefreshSecret(secret),
-      previous: record.head.current,
+      current: nextHash,
+      previous: rotatedAway,
       rotatedAt: now,
-      rotatorFingerprint: deviceFingerprint(ctx),
+      rotatorFingerprint: deviceFingerprint(input.ctx),
       lastSeenAt: now,
+      // What a refresh's compareAndSwapHead `history` does: newest first, bounded.
+      ancestors: [rotatedAway.slice(0, ANCESTOR_LENGTH), ...record.head.ancestors].slice(0, MAX_ANCESTORS),
     },
     body: { ...record.body, authTime: now, amr: input.amr },
-  };
-  const swap = await deps.store.compareAndSwap(key, raw, formatRecord(next), {
-    ttlMs,
-    index: sessionIndex(tenant, userId),
-  });
-  if (!swap.swapped) return { ok: false, reason: 'refresh_conflict' };
-  deps.audit.emit({
-    type: 'session.stepped_up',
-    tenant,
-    userId,
-    sessionId,
-    data: { amr: input.amr.join(' ') },
-    requestId: ctx.requestId,
-    ip: ctx.ip,
-  });
-  return {
-    ok: true,
-    session: toSession(sessionId, next, deps.config),
-    refreshToken: encodeRefreshToken({ tenant, userId, sessionId, secret }),
   };
 }
