@@ -3,7 +3,8 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { AuthEngine, OutboxStore } from '@gatehouse/core';
 import { registerCors } from './plugins/cors.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
-import { closeConnectionsWhileDraining } from './plugins/graceful-close.js';
+import { answerClientError, answerFrameworkError } from './plugins/framework-errors.js';
+import { closeConnectionsWhileDraining, refuseWhileDraining } from './plugins/graceful-close.js';
 import { acceptJsonOnly } from './plugins/json-only.js';
 import { countAuditEvents, gaugeJobs, registerMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
@@ -53,7 +54,10 @@ export async function buildApp(engine: AuthEngine, options: BuildAppOptions = {}
     requestIdHeader: false,
     bodyLimit: server.bodyLimitBytes,
     trustProxy: (address: string) => trustsProxy(address),
-    return503OnClosing: true,
+    // Answered as problem documents: the framework's own answers are bare JSON.
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
+    return503OnClosing: false, // refuseWhileDraining answers instead
     forceCloseConnections: 'idle',
   }) as unknown as FastifyInstance;
 
@@ -61,6 +65,7 @@ export async function buildApp(engine: AuthEngine, options: BuildAppOptions = {}
   app.setSerializerCompiler(serializerCompiler);
   acceptJsonOnly(app);
   registerRequestIdHeader(app);
+  refuseWhileDraining(app);
   closeConnectionsWhileDraining(app);
   registerErrorHandling(app);
   warnAboutUntrustedForwarding(app, trustsProxy);

@@ -4,7 +4,14 @@ import type { AuthErrorCode } from '@gatehouse/core';
  * The one table from stable error codes to HTTP statuses and titles. Later
  * features add their codes here; nothing else in the server picks a status.
  */
-export type ProblemCode = AuthErrorCode | 'not_found';
+export type ProblemCode = AuthErrorCode | HttpOnlyCode;
+
+/**
+ * Answers only HTTP itself gives (a method the path does not take, a URL or header block
+ * too long for the parser, a request too slow to arrive): the engine never raises them.
+ */
+type HttpOnlyCode =
+  'not_found' | 'method_not_allowed' | 'uri_too_long' | 'request_header_too_large' | 'request_timeout';
 
 const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   validation_error: { status: 400, title: 'The request is invalid' },
@@ -28,6 +35,8 @@ const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   step_up_required: { status: 403, title: 'Sign in again (step-up) to make this change' },
   mfa_enrollment_required: { status: 403, title: 'Enrol a second factor to use this' },
   not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'This path does not take this method; see the allow header' },
+  request_timeout: { status: 408, title: 'The request took too long to arrive' },
   conflict: { status: 409, title: 'Conflict' },
   email_taken: { status: 409, title: 'An account with this email exists' },
   refresh_conflict: { status: 409, title: 'The refresh token was just rotated by a concurrent request' },
@@ -39,6 +48,8 @@ const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   account_locked: { status: 423, title: 'The account is locked' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'The content type is not supported; send application/json' },
+  uri_too_long: { status: 414, title: 'A path segment is too long' },
+  request_header_too_large: { status: 431, title: 'The request headers are too large' },
   rate_limited: { status: 429, title: 'Too many requests' },
   unavailable: { status: 503, title: 'A required service is unavailable' },
   database_locked: { status: 503, title: 'A required service is unavailable' },

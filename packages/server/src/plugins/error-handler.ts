@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { BackendUnavailableError, isAuthError, isDatabaseUnavailable } from '@gatehouse/core';
 import { PROBLEM_CONTENT_TYPE, problem, type ProblemCode, type ProblemDocument } from '../errors/problem.js';
@@ -16,7 +16,24 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return sendProblem(reply, document);
   });
 
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('not_found', request.id)));
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = allowedMethods(app, request);
+    if (allowed.length === 0) return sendProblem(reply, problem('not_found', request.id));
+    // RFC 9110: a 405 names the methods the path does take.
+    reply.header('allow', allowed.join(', '));
+    return sendProblem(reply, problem('method_not_allowed', request.id));
+  });
+}
+
+const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/**
+ * The methods some route takes at this request's path, or none when the path itself is
+ * unknown (404). Asks the router, so parameters and wildcards match as for a request.
+ */
+function allowedMethods(app: FastifyInstance, request: FastifyRequest): HTTPMethods[] {
+  const path = request.url.split('?', 1)[0] ?? '/';
+  return METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
 }
 
 export function sendProblem(reply: FastifyReply, document: ProblemDocument): FastifyReply {
