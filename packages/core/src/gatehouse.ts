@@ -100,6 +100,7 @@ export async function openGatehouse(
       repository: new SigningKeyRepository(database.db, new SecretBox(masterSecret.key, 'signing-keys')),
       algorithm: config.tokens.algorithm,
       graceSeconds: config.tokens.keyRotationGraceSeconds,
+      nextKeyMinAgeSeconds: config.tokens.keyRefreshIntervalSeconds + KEY_LOAD_MARGIN_SECONDS,
       clock,
     });
     notices.push(...(await keyring.ensureKeys()));
@@ -112,6 +113,12 @@ export async function openGatehouse(
     throw error;
   }
 }
+
+/**
+ * On top of one refresh interval before a next key may sign: the refresh's own read and
+ * small clock differences between the instance that made the key and the one rotating.
+ */
+const KEY_LOAD_MARGIN_SECONDS = 5;
 
 /** Every instance picks up rotations made elsewhere; a failed refresh keeps the keys it has. */
 function refreshPeriodically(keyring: Keyring, intervalMs: number): () => void {

@@ -30,6 +30,7 @@ export type AuthErrorCode =
   | 'email_taken'
   | 'refresh_conflict'
   | 'last_sign_in_method'
+  | 'rotation_too_soon'
   | 'account_exists_link_required'
   | 'account_locked'
   | 'payload_too_large'

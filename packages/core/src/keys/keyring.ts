@@ -1,5 +1,6 @@
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
+import { retryAfter } from '../limits/fixed-window.js';
 import { generateSigningKey } from './generate-key.js';
 import type { SigningKeyRepository } from './signing-key-repository.js';
 import type { PublicJwk, SigningAlgorithm, SigningKey } from './types.js';
@@ -10,8 +11,18 @@ export interface KeyringOptions {
   algorithm: SigningAlgorithm;
   /** How long a retired key keeps verifying (default: the access token lifetime). */
   graceSeconds: number;
+  /**
+   * How long the next key must have been published before a rotation may make it sign:
+   * every instance must have loaded it (tokens.keyRefreshIntervalSeconds plus a margin),
+   * or tokens it signs are refused by instances that have never seen it.
+   */
+  nextKeyMinAgeSeconds: number;
   clock?: Clock;
 }
+
+/** A rotation done (the kid that signs now), or refused until the next key is old enough. */
+export type KeyRotation =
+  { ok: true; current: string } | { ok: false; code: 'rotation_too_soon'; retryAfterSeconds: number };
 
 export interface KeyringNotice {
   level: 'info' | 'warn';
@@ -72,11 +83,24 @@ export class Keyring {
     this.currentKey = keys.find((key) => key.status === 'current');
   }
 
-  /** Promotes next → current and retires the current key for the grace period. */
-  async rotate(): Promise<void> {
-    const { repository, algorithm, graceSeconds } = this.options;
-    await repository.rotate(await generateSigningKey(algorithm), new Date(this.clock.now()), graceSeconds);
+  /**
+   * Promotes next → current and retires the current key for the grace period; refused
+   * (`rotation_too_soon`, nothing changes) while the next key is younger than
+   * `nextKeyMinAgeSeconds`, e.g. right after another rotation made it.
+   */
+  async rotate(): Promise<KeyRotation> {
+    const { repository, algorithm, graceSeconds, nextKeyMinAgeSeconds } = this.options;
+    const result = await repository.rotate(
+      await generateSigningKey(algorithm),
+      new Date(this.clock.now()),
+      graceSeconds,
+      nextKeyMinAgeSeconds * 1000,
+    );
     await this.refresh();
+    if (!result.rotated) {
+      return { ok: false, code: 'rotation_too_soon', retryAfterSeconds: retryAfter(result.waitMs) };
+    }
+    return { ok: true, current: this.current().kid };
   }
 
   /** The key that signs now. */

@@ -61,14 +61,23 @@ export class SigningKeyRepository {
   }
 
   /**
-   * current → retired (verifies until now + grace), next → current, `newNext` → next.
-   * One transaction under an advisory lock: instances rotating together rotate once each, in turn.
+   * current → retired (verifies until now + grace), next → current, `newNext` → next; unless
+   * the next key was created less than `minNextAgeMs` ago (instances may not have loaded it
+   * yet), which rotates nothing and says when it may. One transaction under an advisory lock:
+   * of instances rotating together, the first rotates and the others find a brand-new next key.
    */
-  async rotate(newNext: KeyMaterial, now: Date, graceSeconds: number): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  async rotate(
+    newNext: KeyMaterial,
+    now: Date,
+    graceSeconds: number,
+    minNextAgeMs: number,
+  ): Promise<{ rotated: true } | { rotated: false; waitMs: number }> {
+    return this.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${ROTATION_LOCK_ID})`);
       const [next] = await tx.select().from(signingKeys).where(eq(signingKeys.status, 'next'));
       if (!next) throw new Error('No next signing key to promote; start the server once to create it');
+      const waitMs = next.createdAt.getTime() + minNextAgeMs - now.getTime();
+      if (waitMs > 0) return { rotated: false, waitMs };
       await tx
         .update(signingKeys)
         .set({ status: 'retired', retiredAt: now, expiresAt: new Date(now.getTime() + graceSeconds * 1000) })
@@ -85,6 +94,7 @@ export class SigningKeyRepository {
         privateKeySealed: this.box.seal(exportPrivateKey(newNext), sealedAad(newNext.kid, newNext.alg)),
         createdAt: now,
       });
+      return { rotated: true };
     });
   }
 

@@ -6,6 +6,8 @@ import { SecretBox } from '../../src/crypto/secret-box.js';
 import { Keyring, SigningKeyRepository, type SigningAlgorithm } from '../../src/keys/index.js';
 import { ManualClock } from '../../src/util/clock.js';
 
+const NEXT_KEY_MIN_AGE_SECONDS = 20;
+
 describe('Keyring', () => {
   let database: Database;
   const master = randomBytes(32);
@@ -15,6 +17,7 @@ describe('Keyring', () => {
       repository: new SigningKeyRepository(database.db, new SecretBox(secret, 'signing-keys')),
       algorithm,
       graceSeconds: 900,
+      nextKeyMinAgeSeconds: NEXT_KEY_MIN_AGE_SECONDS,
       clock,
     });
 
@@ -66,7 +69,8 @@ describe('Keyring', () => {
     await ring.ensureKeys();
     const before = ring.current().kid;
     const next = ring.jwks().keys.find((key) => key.kid !== before)?.kid;
-    await ring.rotate();
+    clock.advance(NEXT_KEY_MIN_AGE_SECONDS * 1000);
+    expect(await ring.rotate()).toEqual({ ok: true, current: next });
     expect(ring.current().kid).toBe(next);
     expect(ring.jwks().keys.map((key) => key.kid)).toContain(before);
     expect(ring.jwks().keys).toHaveLength(3); // current, new next, retired
@@ -78,6 +82,44 @@ describe('Keyring', () => {
     expect(ring.jwks().keys.map((key) => key.kid)).not.toContain(before);
   });
 
+  it('refuses to promote a next key younger than the minimum age: a second rotation right after the first', async () => {
+    const ring = keyring();
+    await ring.ensureKeys();
+    clock.advance(NEXT_KEY_MIN_AGE_SECONDS * 1000);
+    const first = await ring.rotate();
+    expect(first).toMatchObject({ ok: true });
+    const published = ring.jwks();
+
+    // The new next key exists only now: instances that reload every refresh interval
+    // have not seen it, so it must not sign yet.
+    const second = await ring.rotate();
+    expect(second).toEqual({
+      ok: false,
+      code: 'rotation_too_soon',
+      retryAfterSeconds: NEXT_KEY_MIN_AGE_SECONDS,
+    });
+    expect(ring.current().kid).toBe(first.ok && first.current);
+    expect(ring.jwks()).toEqual(published); // nothing retired, nothing added
+
+    clock.advance(NEXT_KEY_MIN_AGE_SECONDS * 1000 - 1500);
+    expect(await ring.rotate()).toMatchObject({ ok: false, retryAfterSeconds: 2 });
+    clock.advance(1500);
+    expect(await ring.rotate()).toMatchObject({ ok: true });
+  });
+
+  it('rotates once when two instances rotate at the same moment', async () => {
+    const instances = [keyring(), keyring(), keyring()];
+    await Promise.all(instances.map((ring) => ring.ensureKeys()));
+    clock.advance(NEXT_KEY_MIN_AGE_SECONDS * 1000);
+    const before = instances[0]!.current().kid;
+    const results = await Promise.all(instances.map((ring) => ring.rotate()));
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    expect(results.filter((result) => !result.ok && result.code === 'rotation_too_soon')).toHaveLength(2);
+    const rows = await database.db.select().from(signingKeys);
+    expect(rows.filter((row) => row.status === 'current')).toHaveLength(1);
+    expect(rows.find((row) => row.kid === before)?.status).toBe('retired');
+  });
+
   it.each(['EdDSA', 'ES256', 'RS256'] as const)(
     '%s tokens verify with any JOSE library through the JWKS',
     async (alg) => {
@@ -87,6 +129,7 @@ describe('Keyring', () => {
         repository: new SigningKeyRepository(db.db, new SecretBox(master, 'signing-keys')),
         algorithm: alg,
         graceSeconds: 60,
+        nextKeyMinAgeSeconds: 0,
       });
       await ring.ensureKeys();
       const key = ring.current();
@@ -108,6 +151,7 @@ describe('Keyring', () => {
       repository: new SigningKeyRepository(db.db, new SecretBox(master, 'signing-keys')),
       algorithm: 'HS256',
       graceSeconds: 60,
+      nextKeyMinAgeSeconds: 0,
     });
     await ring.ensureKeys();
     expect(ring.current().alg).toBe('HS256');
@@ -119,7 +163,8 @@ describe('Keyring', () => {
     const ring = keyring('ES256');
     const notices = await ring.ensureKeys();
     expect(notices.some((notice) => notice.level === 'warn' && /rotate/.test(notice.message))).toBe(true);
-    await ring.rotate();
+    clock.advance(NEXT_KEY_MIN_AGE_SECONDS * 1000); // the ES256 next key is brand new
+    expect(await ring.rotate()).toMatchObject({ ok: true });
     expect(ring.current().alg).toBe('ES256');
   });
 });

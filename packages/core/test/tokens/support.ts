@@ -55,7 +55,8 @@ export async function openTestKeyring(
   await database.migrate();
   const repository = new SigningKeyRepository(database.db, new SecretBox(randomBytes(32), 'signing-keys'));
   const ringFor = (algorithm: SigningAlgorithm, at = clock) =>
-    new Keyring({ repository, algorithm, graceSeconds: TTL_SECONDS, clock: at });
+    // Rotations here are setup, not the subject: no minimum age for the next key.
+    new Keyring({ repository, algorithm, graceSeconds: TTL_SECONDS, nextKeyMinAgeSeconds: 0, clock: at });
   const keys = new Map<SigningAlgorithm, SigningKey>();
   let keyring = ringFor(algorithms[0]);
   await keyring.ensureKeys();

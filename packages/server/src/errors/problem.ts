@@ -41,6 +41,10 @@ const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   email_taken: { status: 409, title: 'An account with this email exists' },
   refresh_conflict: { status: 409, title: 'The refresh token was just rotated by a concurrent request' },
   last_sign_in_method: { status: 409, title: 'This is the last way to sign in to the account' },
+  rotation_too_soon: {
+    status: 409,
+    title: 'The next signing key is too new: not every instance has loaded it yet; retry later',
+  },
   account_exists_link_required: {
     status: 409,
     title: 'An account with this email exists; sign in to it and link the provider',

@@ -5,6 +5,7 @@ import { DEFAULT_TENANT, type AuthEngine } from '@gatehouse/core';
 import { requireAdmin } from '../../plugins/auth-guard.js';
 import { problem } from '../../errors/problem.js';
 import { sendProblem } from '../../plugins/error-handler.js';
+import { sendFailure } from '../respond.js';
 import { noContent, problemSchema } from '../schemas.js';
 import { adminUserRoutes } from './users.js';
 
@@ -81,13 +82,15 @@ export async function adminRoutes(app: FastifyInstance, engine: AuthEngine): Pro
         tags: ['admin'],
         summary: 'Rotate signing keys: next becomes current, current retires after its grace',
         security: [{ bearer: [] }],
-        response: { 204: noContent, 401: problemSchema, 403: problemSchema },
+        response: { 204: noContent, 401: problemSchema, 403: problemSchema, 409: problemSchema },
       },
     },
     async (request, reply) => {
       // Keys sign for every tenant: only admins of the system (default) tenant rotate them.
       if (!systemAdminOnly(request)) return sendProblem(reply, problem('forbidden', request.id));
-      await engine.gatehouse.keyring.rotate();
+      // 409 rotation_too_soon (with retry-after) while the next key may not be loaded everywhere.
+      const rotation = await engine.gatehouse.keyring.rotate();
+      if (!rotation.ok) return sendFailure(request, reply, rotation);
       engine.audit.emit({
         type: 'keys.rotated',
         tenant: request.auth!.tenant,
