@@ -17,6 +17,38 @@ export function isBase64Secret(value: string): boolean {
   return bytes.length >= 32 && canonical(bytes.toString('base64')) === canonical(value);
 }
 
+/**
+ * Why a master secret that decodes fine is still plainly not random, or undefined when
+ * nothing is wrong (or it is not base64 at all: isBase64Secret reports that). These are
+ * shapes people type by hand — one byte repeated (`openssl`'s output replaced by
+ * `aaaa…`), a short block repeated, a counting sequence, a passphrase — each of which 32
+ * random bytes produce with a probability far below 2^-64. The reason never quotes the secret.
+ */
+export function weakSecretReason(value: string): string | undefined {
+  if (!isBase64Secret(value)) return undefined;
+  const bytes = [...Buffer.from(value, 'base64')];
+  const distinct = new Set(bytes).size;
+  const period = shortestPeriod(bytes);
+  if (period < bytes.length) return `it is the same ${period} byte${period === 1 ? '' : 's'} repeated`;
+  const steps = new Set(bytes.slice(1).map((byte, index) => (byte - (bytes[index] ?? 0) + 256) % 256));
+  if (steps.size <= 2) return 'it decodes to a counting sequence';
+  // 32 random bytes hold about 30 different values; placeholders and typed text far fewer.
+  // The base64 of a 32-byte hex key (`openssl rand -hex 32 | base64`) is text too, but random.
+  const hexKey = bytes.length >= 64 && bytes.every((byte) => /[0-9a-f]/i.test(String.fromCharCode(byte)));
+  if (distinct < Math.min(bytes.length, 256) / 2 && !hexKey) {
+    return `its ${bytes.length} bytes take only ${distinct} different value${distinct === 1 ? '' : 's'}, like a placeholder or typed text`;
+  }
+  return undefined;
+}
+
+/** The length of the shortest block that, repeated, makes up `bytes` (its own length if none). */
+function shortestPeriod(bytes: readonly number[]): number {
+  for (let period = 1; period <= bytes.length / 2; period++) {
+    if (bytes.every((byte, index) => index < period || byte === bytes[index - period])) return period;
+  }
+  return bytes.length;
+}
+
 /** proxy-addr (used by Fastify's trustProxy) also understands these names. */
 const PROXY_ADDRESS_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 

@@ -19,6 +19,7 @@ import {
   isIpOrCidr,
   isOrigin,
   isOriginOrWildcard,
+  weakSecretReason,
 } from './checks.js';
 import { resolveDerivedDefaults } from './derive.js';
 
@@ -413,10 +414,14 @@ const baseSchema = z.strictObject({
   // Master secret encrypting signing keys and TOTP secrets. Required in
   // production and with databaseUrl (instances must share it); embedded
   // development generates one into dataDir.
-  secret: checked(
-    isBase64Secret,
-    'base64 of at least 32 random bytes (e.g. `openssl rand -base64 32`)',
-  ).optional(),
+  // Refused when plainly not random (weakSecretReason): production would otherwise run
+  // with keys sealed under `aaaa…`.
+  secret: checked(isBase64Secret, 'base64 of at least 32 random bytes (e.g. `openssl rand -base64 32`)')
+    .refine((value) => weakSecretReason(value) === undefined, {
+      error: (issue) =>
+        `expected random bytes, but ${weakSecretReason(String(issue.input))}: generate one with \`openssl rand -base64 32\``,
+    })
+    .optional(),
   server: serverSchema.prefault({}),
   storage: storageSchema.prefault({}),
   tokens: tokensSchema.prefault({}),

@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 
 import { ConfigError, createConfig, presets, type GatehouseConfigInput } from '../../src/config/index.js';
 
-const SECRET = Buffer.alloc(32, 7).toString('base64');
+const SECRET = randomBytes(32).toString('base64');
 const DAY = 86_400;
 
 /** The problems createConfig reports for `input`, as message lines. */

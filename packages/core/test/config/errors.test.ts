@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 
 import { ConfigError, createConfig, type GatehouseConfigInput } from '../../src/config/index.js';
 
-const SECRET = Buffer.alloc(32, 7).toString('base64');
+const SECRET = randomBytes(32).toString('base64');
 
 function thrown(input: unknown, sources?: Map<string, string>): ConfigError {
   try {
@@ -128,9 +129,33 @@ describe('bad values', () => {
 
   it('validates the secret as base64 of at least 32 bytes', () => {
     expect(() => createConfig({ secret: SECRET })).not.toThrow();
-    expect(() => createConfig({ secret: Buffer.alloc(48, 1).toString('base64url') })).not.toThrow();
-    expect(thrown({ secret: Buffer.alloc(16, 1).toString('base64') }).issues[0]?.path).toBe('secret');
+    expect(() => createConfig({ secret: randomBytes(48).toString('base64url') })).not.toThrow();
+    expect(thrown({ secret: randomBytes(16).toString('base64') }).issues[0]?.path).toBe('secret');
     expect(thrown({ secret: `${SECRET}!` }).issues[0]?.path).toBe('secret');
+  });
+
+  it('refuses a secret that decodes fine but is plainly not random, without quoting it', () => {
+    const block = randomBytes(8);
+    const weak: [string, RegExp][] = [
+      ['a'.repeat(44), /the same 3 bytes repeated/],
+      [Buffer.alloc(32, 7).toString('base64'), /the same 1 byte repeated/],
+      [Buffer.concat([block, block, block, block]).toString('base64url'), /the same 8 bytes repeated/],
+      [Buffer.from([...Array(32).keys()]).toString('base64'), /counting sequence/],
+      [Buffer.from('correct horse battery staple, gatehouse!').toString('base64'), /typed text/],
+    ];
+    for (const [secret, reason] of weak) {
+      const error = thrown({ secret });
+      expect(error.issues.map((issue) => issue.path)).toEqual(['secret']);
+      expect(error.message).toMatch(reason);
+      expect(error.message).toContain('openssl rand -base64 32');
+      expect(error.message).not.toContain(secret);
+      expect(JSON.stringify(error.issues)).not.toContain(secret);
+    }
+    // Random bytes pass, and so does the base64 of a random hex key (text, but 256 bits).
+    for (let i = 0; i < 200; i++)
+      expect(() => createConfig({ secret: randomBytes(32).toString('base64') })).not.toThrow();
+    const hexKey = Buffer.from(randomBytes(32).toString('hex')).toString('base64');
+    expect(() => createConfig({ secret: hexKey })).not.toThrow();
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 
 import {
@@ -7,7 +8,7 @@ import {
   type GatehouseConfigInput,
 } from '../../src/config/index.js';
 
-const SECRET = Buffer.alloc(32, 7).toString('base64');
+const SECRET = randomBytes(32).toString('base64');
 const PRODUCTION = {
   environment: 'production',
   secret: SECRET,

@@ -5,7 +5,7 @@
  *   setting (`__` nests, SCREAMING_SNAKE matches camelCase: GATEHOUSE_SESSIONS__MAX_PER_USER);
  * - OAuth providers, one variable per field (`GATEHOUSE_OAUTH_<ID>_*`, `GATEHOUSE_OIDC_*`),
  *   gathered into `oauth.providers` (see oauthProvidersFromEnv);
- * - names reserved for features not built yet, accepted and ignored.
+ * - switches of features not built yet: accepted when off, refused when on.
  * Any other GATEHOUSE_* variable is an error, so a typo cannot silently fall back to a default.
  */
 import {
@@ -56,11 +56,22 @@ export const NAMED_ENV_VARS: ReadonlyMap<string, string> = new Map([
 export const CONFIG_FILE_ENV_VAR = 'GATEHOUSE_CONFIG';
 
 /**
- * Names API.md reserves for later features: accepted and ignored until the
- * feature wires them (read them from the environment there, then remove them
- * here). A trailing `*` would match any suffix.
+ * Switches API.md names for features not built yet, with what turning one on would promise.
+ * Off (`false`/`0`) is accepted, as manifests may spell out the default; on is refused at
+ * start, because a server running without a protection its operator switched on (here: the
+ * refresh token stays in response bodies, readable by page scripts) is worse than one that
+ * does not start. Wire the feature, then remove its name here.
  */
-export const RESERVED_ENV_VARS = ['GATEHOUSE_COOKIE_MODE'] as const;
+const UNBUILT_SWITCHES: ReadonlyMap<string, string> = new Map([
+  [
+    'GATEHOUSE_COOKIE_MODE',
+    'browser cookie mode (refresh token in an HttpOnly cookie, CSRF tokens) is not available in this version: ' +
+      'tokens are answered in response bodies only',
+  ],
+]);
+
+/** Names reserved for later features (see UNBUILT_SWITCHES). */
+export const RESERVED_ENV_VARS: readonly string[] = [...UNBUILT_SWITCHES.keys()];
 
 /**
  * Variables of the `gatehouse` command's client side (authenticator vault, login session):
@@ -77,10 +88,18 @@ export const CLIENT_ENV_VARS = [
 ] as const;
 
 export function isReservedEnvVar(name: string): boolean {
-  if ((CLIENT_ENV_VARS as readonly string[]).includes(name)) return true;
-  return RESERVED_ENV_VARS.some((reserved) =>
-    reserved.endsWith('*') ? name.startsWith(reserved.slice(0, -1)) : name === reserved,
-  );
+  return (CLIENT_ENV_VARS as readonly string[]).includes(name) || UNBUILT_SWITCHES.has(name);
+}
+
+/** An unbuilt feature's switch: nothing when off, a refusal naming the variable when on or unreadable. */
+function unbuiltSwitchIssue(name: string, raw: string): ConfigIssue | undefined {
+  const value = parseValue(raw, ['boolean']);
+  if (value === false) return undefined;
+  const message =
+    value === true
+      ? `${name}=${raw}: ${UNBUILT_SWITCHES.get(name)}; unset ${name} or set it to false`
+      : `${name}: expected true or false (the feature is not available yet, so only false), got ${JSON.stringify(raw.slice(0, 40))}`;
+  return { path: '', source: name, message };
 }
 
 const words = (key: string) =>
@@ -154,7 +173,7 @@ function knownNames(): Map<string, string> {
   const names = [
     ...NAMED_ENV_VARS.keys(),
     CONFIG_FILE_ENV_VAR,
-    ...RESERVED_ENV_VARS.filter((n) => !n.endsWith('*')),
+    ...RESERVED_ENV_VARS,
     OIDC_PROVIDERS_ENV_VAR,
     ...BUILTIN_OAUTH_PROVIDERS.flatMap((id) => Object.values(builtinProvider(id).vars)),
   ];
@@ -208,6 +227,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv): EnvConfig {
     if (raw === undefined || raw.trim() === '') continue;
     const named = NAMED_ENV_VARS.get(name);
     let path: string[];
+    if (UNBUILT_SWITCHES.has(name)) {
+      const issue = unbuiltSwitchIssue(name, raw.trim());
+      if (issue) issues.push(issue);
+      continue;
+    }
     if (named !== undefined) path = named.split('.');
     else if (!name.startsWith(PREFIX) || name === CONFIG_FILE_ENV_VAR || isReservedEnvVar(name)) continue;
     else if (isProviderEnvVar(name))

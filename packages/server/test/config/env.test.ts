@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { ConfigError, createConfig, listConfigPaths } from '@gatehouse/core';
 
 import { configFromEnv, envVarForPath, isReservedEnvVar, RESERVED_ENV_VARS } from '../../src/config/env.js';
 
-const SECRET = Buffer.alloc(32, 9).toString('base64');
+const SECRET = randomBytes(32).toString('base64');
 
 function envError(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -238,9 +239,22 @@ describe('configFromEnv: unknown and reserved names', () => {
     );
   });
 
-  it('accepts and ignores the names reserved for later features', () => {
+  it('refuses to turn on a feature that is not built yet (cookie mode), naming the variable', () => {
+    for (const on of ['true', '1']) {
+      const error = envError({ GATEHOUSE_COOKIE_MODE: on });
+      expect(error.issues).toHaveLength(1);
+      expect(error.message).toContain(`GATEHOUSE_COOKIE_MODE=${on}: browser cookie mode`);
+      expect(error.message).toContain('not available in this version');
+      expect(error.message).toContain('unset GATEHOUSE_COOKIE_MODE or set it to false');
+    }
+    expect(envError({ GATEHOUSE_COOKIE_MODE: 'yes' }).message).toContain(
+      'GATEHOUSE_COOKIE_MODE: expected true or false',
+    );
+  });
+
+  it('accepts the reserved names when off, and ignores the client-side ones', () => {
     const env = {
-      GATEHOUSE_COOKIE_MODE: 'true',
+      GATEHOUSE_COOKIE_MODE: 'false',
       GATEHOUSE_HOME: '/home/ada/.gatehouse',
       GATEHOUSE_VAULT_PASSPHRASE: 'the vault passphrase',
       GATEHOUSE_CONFIG: './gatehouse.json',
