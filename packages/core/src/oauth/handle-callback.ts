@@ -102,8 +102,10 @@ async function land(
   if (!attempt.link) return signIn(parts, provider.id, identity.identity, attempt, ctx);
   const linked = await completeLink(parts, provider.id, identity.identity, attempt.link, ctx);
   if (linked.ok) return { linked: provider.id };
-  failed(parts, ctx, provider.id, linked.code, attempt.link.userId);
-  return { error: linked.code === 'conflict' ? 'identity_in_use' : linked.code };
+  // `session_ended`: the session that started the link was signed out or revoked meanwhile.
+  const reason = linked.reason ?? linked.code;
+  failed(parts, ctx, provider.id, reason, attempt.link.userId);
+  return { error: linked.code === 'conflict' ? 'identity_in_use' : reason };
 }
 
 /**

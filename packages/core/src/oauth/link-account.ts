@@ -27,9 +27,11 @@ export async function beginLink(
 }
 
 /**
- * The callback of a link attempt: the user must still be active; an identity already linked
- * to this user is fine (nothing changes), one linked to another account is a `conflict`
- * (it is never moved: that account's owner unlinks it first).
+ * The callback of a link attempt: the user must still be active and the session that asked
+ * still alive (an attempt outlives neither a logout nor a revocation: whoever ended that
+ * session, e.g. after a stolen token, must not see an identity linked by it minutes later);
+ * an identity already linked to this user is fine (nothing changes), one linked to another
+ * account is a `conflict` (it is never moved: that account's owner unlinks it first).
  */
 export async function completeLink(
   parts: AuthEngineParts,
@@ -40,6 +42,9 @@ export async function completeLink(
 ): Promise<Outcome<object>> {
   const user = await parts.users.findById(ctx.tenant, who.userId);
   if (!user || user.status !== 'active') return fail('unauthorized');
+  if (!(await parts.sessions.getSession(ctx.tenant, who.userId, who.sessionId))) {
+    return fail('unauthorized', { reason: 'session_ended' });
+  }
   const owner = await linkedUser(parts, providerId, identity, ctx);
   if (owner) return owner.id === user.id ? { ok: true } : fail('conflict');
   const linked = await linkIdentity(parts, providerId, identity, user, ctx);

@@ -10,7 +10,7 @@ import type { OneTimeSecrets } from '../one-time/one-time-secrets.js';
 import type { MfaParts } from '../mfa/mfa-parts.js';
 import type { UserRow } from '../accounts/user-repository.js';
 import type { BreachChecker, PasswordHasher } from '../password/index.js';
-import type { CreateSessionResult, RotateRefreshResult } from '../sessions/types.js';
+import type { CreateSessionResult, RotateRefreshResult, Session } from '../sessions/types.js';
 import type { StepUpInput } from '../sessions/step-up-session.js';
 import type { CreateSessionInput } from '../sessions/create-session.js';
 import type { RevokeUserSessionsOptions } from '../sessions/revoke-sessions.js';
@@ -34,6 +34,8 @@ export interface AuthEngineParts {
     createSession(input: CreateSessionInput): Promise<CreateSessionResult>;
     revokeUserSessions(tenant: string, userId: string, options?: RevokeUserSessionsOptions): Promise<number>;
     stepUpSession(input: StepUpInput): Promise<RotateRefreshResult>;
+    /** The live session (null once logged out, revoked or expired). */
+    getSession(tenant: string, userId: string, sessionId: string): Promise<Session | null>;
   };
   /** Durable background work: every mail is sent from a job. */
   jobs: JobQueue;

@@ -52,6 +52,54 @@ describe('linking and unlinking provider identities', () => {
     );
   });
 
+  /** POST /link as `accessToken`: the provider URL and the browser's binding, callback not yet made. */
+  async function startLink(accessToken: string) {
+    const started = await api.post(`/oauth/${PROVIDER}/link`, { redirectTo: RETURN_TO }, accessToken);
+    expect(started.statusCode, started.body).toBe(200);
+    return { authorizationUrl: started.json().authorizationUrl as string, binding: bindingOf(started) };
+  }
+
+  it.each([
+    [
+      'logged out',
+      (session: { accessToken: string }) => api.post('/auth/logout', undefined, session.accessToken),
+    ],
+    [
+      'revoked from another device',
+      async (session: { sessionId: string }, other: { accessToken: string }) =>
+        api.delete(`/sessions/${session.sessionId}`, undefined, other.accessToken),
+    ],
+  ] as const)(
+    'a link attempt dies with its session: %s before the callback → error=session_ended, nothing linked',
+    async (label, endSession) => {
+      const slug = label.replace(/\W+/g, '-');
+      const userId = await server.createUser(`ended-${slug}@example.com`, PASSWORD);
+      const session = await api.login(`ended-${slug}@example.com`);
+      const other = await api.login(`ended-${slug}@example.com`);
+      idp.accounts.set(`sub-ended-${slug}`, { email: `idp-${slug}@example.com`, email_verified: true });
+      const { authorizationUrl, binding } = await startLink(session.accessToken);
+
+      const ended = await endSession(session, other);
+      expect(ended.statusCode, ended.body).toBe(204);
+      const callbackUrl = await idp.signIn(authorizationUrl, `sub-ended-${slug}`);
+      const callback = await api.callback(callbackUrl, binding);
+      expect(callback.statusCode, callback.body).toBe(302);
+      const landing = new URL(String(callback.headers.location));
+      expect(landing.searchParams.get('error')).toBe('session_ended');
+      expect(landing.searchParams.get('linked')).toBeNull();
+
+      expect((await api.get('/oauth/accounts', other.accessToken)).json().accounts).toEqual([]);
+      // The provider identity stayed unlinked: signing in with it makes a separate account.
+      expect((await api.oauthLogin(`sub-ended-${slug}`)).user.id).not.toBe(userId);
+      await server.engine.audit.flush();
+      const events = server.auditEvents.events.filter((event) => event.userId === userId);
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'oauth.failed', reason: 'session_ended' }),
+      );
+      expect(events.map((event) => event.type)).not.toContain('oauth.linked');
+    },
+  );
+
   it('linking needs a bearer and a recent sign-in (step-up)', async () => {
     await server.createUser('stale@example.com', PASSWORD);
     const session = await api.login('stale@example.com');
