@@ -63,14 +63,13 @@ export function answerFrameworkError(
   reply: FastifyReply,
 ): void {
   reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
-    return sendProblem(reply, problem('uri_too_long', request.id));
-  if (error.code === 'FST_ERR_BAD_URL') {
-    return sendProblem(
-      reply,
-      problem('validation_error', request.id, { detail: 'The URL is not valid percent-encoding' }),
-    );
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    sendProblem(reply, problem('uri_too_long', request.id));
+  } else if (error.code === 'FST_ERR_BAD_URL') {
+    const detail = 'The URL is not valid percent-encoding';
+    sendProblem(reply, problem('validation_error', request.id, { detail }));
+  } else {
+    request.log.error({ err: error }, 'router failed');
+    sendProblem(reply, problem('internal_error', request.id));
   }
-  request.log.error({ err: error }, 'router failed');
-  return sendProblem(reply, problem('internal_error', request.id));
 }
