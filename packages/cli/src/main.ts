@@ -29,7 +29,8 @@ Commands:
 
 Options:
   --debug    Print stack traces on errors
-  -h, --help Show this help
+  -h, --help Show this help; after a command or subcommand, its own
+             (gatehouse serve --help, gatehouse users create --help)
 
 Configuration comes from the environment (PORT, DATABASE_URL, REDIS_URL,
 GATEHOUSE_SECRET, GATEHOUSE_*) and an optional GATEHOUSE_CONFIG file;
@@ -83,7 +84,11 @@ export async function main(
   }
   const [command, ...rest] = parsed.positionals;
   if (parsed.values.help || !command) {
-    (command || parsed.values.help ? out.info : out.error)(USAGE);
+    // `gatehouse users create --help` is about that subcommand, not the whole CLI.
+    const own = command
+      ? (await import('./commands/server-help.js')).serverCommandHelp(command, rest[0])
+      : undefined;
+    (command || parsed.values.help ? out.info : out.error)(own ?? USAGE);
     return parsed.values.help ? 0 : 2;
   }
   if (rest.length > 0 && command !== 'keys' && command !== 'tenants' && command !== 'users') {

@@ -3,7 +3,7 @@ import type { Output } from '../output.js';
 import { argumentsFailure, runReported, usageFailure } from '../secure-files/errors.js';
 import { remoteContext } from '../remote/context.js';
 import { signIn } from '../remote/login-flow.js';
-import { DEFAULT_SERVER, parseServerUrl } from '../remote/server-url.js';
+import { DEFAULT_SERVER, defaultServer, parseServerUrl } from '../remote/server-url.js';
 
 const USAGE = `Usage: gatehouse login [--server <url>] [--email <email>] [--password-stdin] [--totp <name>]
 
@@ -12,7 +12,9 @@ other commands (status, whoami, sessions, logout). Like the authenticator vault,
 after 15 idle minutes; each command extends it. See docs/cli-login.md.
 
 Options:
-  --server <url>     The server (default ${DEFAULT_SERVER}, where gatehouse serve listens)
+  --server <url>     The server. Default: where gatehouse serve with this environment
+                     listens: GATEHOUSE_PUBLIC_URL if set, else http://localhost:$PORT,
+                     else ${DEFAULT_SERVER}
   --email <email>    The account (asked for on a terminal otherwise)
   --password-stdin   Read the password from the first line of stdin (otherwise a prompt
                      without echo; never pass it as an argument)
@@ -46,7 +48,7 @@ export async function loginCommand(argv: string[], env: NodeJS.ProcessEnv, out: 
     }
     if (positionals.length > 0)
       throw usageFailure(`unexpected argument ${positionals[0]}; see gatehouse login --help`);
-    const server = parseServerUrl(values.server ?? DEFAULT_SERVER, { insecureHttp: values['insecure-http'] });
+    const server = chooseServer(values.server, values['insecure-http'] === true, env, out);
     return signIn(remoteContext(env, out), {
       server,
       email: values.email,
@@ -54,6 +56,24 @@ export async function loginCommand(argv: string[], env: NodeJS.ProcessEnv, out: 
       totp: values.totp,
     });
   });
+}
+
+/**
+ * --server, or the default for this environment; a default is announced (before any prompt)
+ * so that a sign-in to the wrong port is plain at once, not after typing the password.
+ */
+function chooseServer(
+  option: string | undefined,
+  insecureHttp: boolean,
+  env: NodeJS.ProcessEnv,
+  out: Output,
+) {
+  if (option !== undefined) return parseServerUrl(option, { insecureHttp });
+  const { url, from } = defaultServer(env);
+  const server = parseServerUrl(url, { insecureHttp, ...(from ? { from } : {}) });
+  const why = from ? `from ${from}` : 'the default';
+  out.error(`Signing in to ${server} (${why}; --server <url> for another).`);
+  return server;
 }
 
 function parse(argv: string[]) {
