@@ -119,7 +119,7 @@ async function register(base: string, email: string): Promise<void> {
 }
 
 async function verifyAndLogin(base: string, email: string, token: string): Promise<void> {
-  const verified = await call(base, 'POST', '/auth/verify-email', { token });
+  const verified = await call(base, 'POST', '/auth/verify-email', { token, password: PASSWORD });
   expect(verified.status, JSON.stringify(verified.body)).toBe(200);
   expect(verified.body.user).toMatchObject({ email, emailVerified: true });
   const login = await call(base, 'POST', '/auth/login', { email, password: PASSWORD });

@@ -40,7 +40,11 @@ import { PermanentJobError, isPermanentJobError, type Job } from './jobs/types.j
 import { isAccountJob, runAccountJob } from './lifecycle/account-jobs.js';
 import { changePassword, type ChangePasswordInput, type SignedIn } from './lifecycle/change-password.js';
 import { deleteAccount } from './lifecycle/delete-account.js';
-import { requestVerificationEmail, verifyEmail } from './lifecycle/email-verification.js';
+import {
+  requestVerificationEmail,
+  verifyEmail,
+  type VerifyEmailInput,
+} from './lifecycle/email-verification.js';
 import { requestPasswordReset, resetPassword, type ResetPasswordInput } from './lifecycle/password-reset.js';
 import { profileOf, updateProfile, type Profile, type ProfileUpdate } from './lifecycle/profile.js';
 import { RequestLimits } from './lifecycle/request-limits.js';
@@ -48,6 +52,7 @@ import { confirmEmailChange, requestEmailChange } from './lifecycle/email-change
 import { requestMagicLink, verifyMagicLink, type MagicLinkRequest } from './passwordless/magic-link.js';
 import type { CodeInput } from './lifecycle/submission.js';
 import { OneTimeSecrets } from './one-time/one-time-secrets.js';
+import { PendingSignups } from './signin/pending-signups.js';
 import { sendResetSmsCode } from './mfa/sms/send-reset-code.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { FactorRepository, type FactorMethod } from './mfa/factor-repository.js';
@@ -183,6 +188,11 @@ export class AuthEngine {
       sessions: this.sessions,
       jobs: gatehouse.jobs,
       secrets: new OneTimeSecrets(stateStore, derivedKey('one-time-secrets')),
+      // A sign-up's password lives as long as a verification of it can still arrive.
+      signups: new PendingSignups(stateStore, derivedKey('pending-signups'), () => {
+        const { linkTtlSeconds, codeTtlSeconds } = config.accounts.verification;
+        return Math.max(linkTtlSeconds, codeTtlSeconds);
+      }),
       limits: new RequestLimits(stateStore, config.rateLimits, derivedKey('request-limits')),
       deliver: new Deliverer(mailer, sms, { productName: config.mail.productName }),
       mfa: {
@@ -523,7 +533,7 @@ export class AuthEngine {
     return requestVerificationEmail(this.parts, email, ctx);
   }
 
-  verifyEmail(input: CodeInput, ctx: RequestContext): Promise<Outcome<{ user: PublicUser }>> {
+  verifyEmail(input: VerifyEmailInput, ctx: RequestContext): Promise<Outcome<{ user: PublicUser }>> {
     return verifyEmail(this.parts, input, ctx);
   }
 

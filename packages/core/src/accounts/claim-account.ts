@@ -3,25 +3,35 @@ import type { AuthEngineParts } from '../signin/engine-parts.js';
 import { origin } from '../signin/types.js';
 import type { UserRow } from './user-repository.js';
 
+/** How the mailbox was proven. */
+export type ClaimProof = 'magic_link' | 'oauth' | 'verification' | 'password_reset';
+
 /**
  * The owner of an address just proved it (a magic link, an OAuth login whose provider vouches
- * for the email) on an account nobody had verified. Whoever set up its password, factors,
- * passkeys or provider identities never proved that mailbox: it may be a squatter who
- * registered the victim's address first (pre-account hijacking). So the address owner takes
- * the account over: every credential set up before is dropped, every session ends, and the
- * address counts as verified (which bumps the account version).
+ * for the email, a verification or reset mail) on an account nobody had verified. Whoever set
+ * up its password, factors, passkeys or provider identities never proved that mailbox: it may
+ * be a squatter who registered the victim's address first (pre-account hijacking). So the
+ * address owner takes the account over: every credential set up before is dropped, every
+ * session ends, and the address counts as verified (which bumps the account version).
+ *
+ * `passwordHash` is the one password the claimant chose or named while proving the mailbox; it
+ * replaces the old one in the same write that verifies the address, so there is never a moment
+ * where the account is verified with a password its owner did not type.
  */
 export async function claimUnverifiedAccount(
   parts: AuthEngineParts,
   user: UserRow,
-  via: 'magic_link' | 'oauth',
+  via: ClaimProof,
   ctx: RequestContext,
+  passwordHash?: string,
 ): Promise<UserRow | undefined> {
+  const factors = passwordHash === undefined ? ['password' as const] : [];
   const dropped =
-    (await parts.mfa.factors.remove(user.id, ['password', 'totp', 'backup_code', 'sms'])) +
+    (await parts.mfa.factors.remove(user.id, [...factors, 'totp', 'backup_code', 'sms'])) +
     ((await parts.passkeys?.repository.removeAll(ctx.tenant, user.id)) ?? 0) +
     ((await parts.oauth?.accounts.removeAll(ctx.tenant, user.id)) ?? 0);
   await parts.sessions.revokeUserSessions(ctx.tenant, user.id, { reason: 'email_claimed', ctx });
+  await parts.signups.clear(ctx.tenant, user.email);
   parts.audit.emit({
     type: 'email.verified',
     tenant: ctx.tenant,
@@ -29,5 +39,7 @@ export async function claimUnverifiedAccount(
     data: { via, credentialsDropped: dropped },
     ...origin(ctx),
   });
-  return parts.users.markEmailVerified(ctx.tenant, user.id);
+  if (passwordHash === undefined) return parts.users.markEmailVerified(ctx.tenant, user.id);
+  await parts.users.replacePassword(ctx.tenant, user.id, passwordHash, { verifyEmail: true });
+  return parts.users.findById(ctx.tenant, user.id);
 }

@@ -149,8 +149,15 @@ const TEMPLATES: Record<MessageTemplate, Template> = {
     heading: 'Verify your email address',
     blocks: [
       paragraph(`Confirm that ${v.or('email', 'this')} is your email address for ${product}.`),
+      ...facts([
+        ['Signed up', formatTime(v.get('signupAt'))],
+        ['From IP address', v.get('signupIp')],
+      ]),
       ...secretBlocks(v, 'Verify email', 'verificationId', 'Verification ID'),
-      paragraph(`If you did not sign up for ${product}, ignore this email: nothing happens without it.`),
+      paragraph(
+        'To finish, enter the password you chose when you signed up, or choose a new one. ' +
+          `If you did not sign up for ${product}, ignore this email: nothing happens without it.`,
+      ),
     ],
     sms: smsSecret(v, product, 'verification'),
   }),

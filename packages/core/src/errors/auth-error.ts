@@ -10,6 +10,8 @@ export type AuthErrorCode =
   | 'weak_password'
   | 'same_password'
   | 'invalid_or_expired_token'
+  | 'password_required'
+  | 'signup_password_mismatch'
   | 'oauth_failed'
   | 'invalid_code'
   | 'invalid_passkey'

@@ -14,7 +14,7 @@ import { sendEmailChangeCode, sendEmailChangedNotice } from './email-change.js';
  * supersedes the one a failed attempt may have created.
  */
 export const ACCOUNT_JOBS = {
-  /** { tenant, email, reason: 'register' | 'resend' } */
+  /** { tenant, email, reason: 'register' | 'resend', signupId? } */
   verification: 'account.verification',
   /** { tenant, email } */
   passwordReset: 'account.password_reset',
@@ -43,7 +43,11 @@ export async function runAccountJob(parts: AuthEngineParts, job: Job): Promise<v
   const tenant = text(job.payload, 'tenant');
   switch (job.name) {
     case ACCOUNT_JOBS.verification:
-      return sendVerification(parts, tenant, text(job.payload, 'email'), text(job.payload, 'reason'));
+      return sendVerification(parts, tenant, {
+        email: text(job.payload, 'email'),
+        reason: text(job.payload, 'reason'),
+        signupId: optional(job.payload, 'signupId'),
+      });
     case ACCOUNT_JOBS.passwordReset:
       return sendPasswordReset(parts, tenant, text(job.payload, 'email'));
     case ACCOUNT_JOBS.notice:
@@ -69,14 +73,16 @@ export async function runAccountJob(parts: AuthEngineParts, job: Job): Promise<v
 /**
  * Register and resend: an unverified account gets a (new) verification message; a verified
  * one gets "someone tried to register with your address" on register, nothing on resend.
+ * The message says when and from where the sign-up it answers was made (resend: the newest
+ * one still pending), so an owner who never signed up can tell and choose a new password.
  */
 async function sendVerification(
   parts: AuthEngineParts,
   tenant: string,
-  email: string,
-  reason: string,
+  request: { email: string; reason: string; signupId: string | undefined },
 ): Promise<void> {
-  const user = await parts.users.findByEmail(tenant, email);
+  const { reason } = request;
+  const user = await parts.users.findByEmail(tenant, request.email);
   if (!user || user.status === 'deleted' || user.status === 'disabled') return;
   const { appUrl } = parts.config.mail;
   if (user.emailVerifiedAt !== null) {
@@ -88,11 +94,14 @@ async function sendVerification(
     });
     return;
   }
+  const signups = await parts.signups.list(tenant, user.email);
+  const signup = signups.find((s) => s.id === request.signupId) ?? signups[0];
   const settings = parts.config.accounts.verification;
   const issued = await parts.secrets.issue('verify_email', tenant, user.id, settings);
   await parts.deliver.email(user.email, 'verify_email', {
     email: user.email,
     ...secretData(issued, settings, `${appUrl}/verify-email`, 'verificationId'),
+    ...(signup ? { signupAt: signup.at, signupIp: signup.ip } : {}),
   });
   parts.audit.emit({ type: 'email.verification_sent', tenant, userId: user.id, data: { reason } });
 }

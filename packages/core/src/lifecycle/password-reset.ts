@@ -1,3 +1,4 @@
+import { claimUnverifiedAccount } from '../accounts/claim-account.js';
 import { normalizeEmail } from '../accounts/email.js';
 import type { RequestContext } from '../context/request-context.js';
 import { verifySecondFactor } from '../mfa/verify-factor.js';
@@ -35,7 +36,8 @@ export type ResetPasswordInput = CodeInput & {
  * attempt) → account still usable → password policy (a weak password leaves the challenge
  * alive for another try) → consume (exactly one concurrent reset wins) → new hash, the
  * address counts as verified (the mail proved it), account version bumped → every session
- * ends → login lockout lifted → "password changed" notice.
+ * ends → login lockout lifted → "password changed" notice. On an account nobody had verified,
+ * the reset claims it: everything set up before the mailbox was proven is dropped.
  */
 export async function resetPassword(
   parts: AuthEngineParts,
@@ -57,8 +59,11 @@ export async function resetPassword(
   // API.md: an account with a second factor needs one here too (a mailbox alone is not enough).
   // A passkey cannot answer here (no code): passkey-only accounts prove the mailbox, plus a
   // backup code when they have one (enrolledMethods lists those only beside another factor).
+  // On an unverified account the factors were set up by someone who never proved the mailbox:
+  // they are dropped below (the reset claims the account), so they cannot be asked for.
+  const unverified = user.emailVerifiedAt === null;
   const codeFactors = (await parts.mfa.factors.enrolledMethods(user.id)).filter((m) => m !== 'webauthn');
-  if (codeFactors.length > 0) {
+  if (!unverified && codeFactors.length > 0) {
     if (!input.mfa) return fail('invalid_code', { reason: 'mfa_required' });
     const second = await verifySecondFactor(parts, user, input.mfa, ctx);
     if (!second.ok) return second;
@@ -72,10 +77,13 @@ export async function resetPassword(
   if (!policy.ok) return fail('weak_password', { reason: policy.reason });
   if (!(await secrets.consume(checked))) return fail('invalid_or_expired_token');
 
-  await users.replacePassword(ctx.tenant, user.id, await parts.hasher.hash(policy.normalized), {
-    verifyEmail: true,
-  });
-  await parts.sessions.revokeUserSessions(ctx.tenant, user.id, { reason: 'password_reset', ctx });
+  const hash = await parts.hasher.hash(policy.normalized);
+  if (unverified) {
+    await claimUnverifiedAccount(parts, user, 'password_reset', ctx, hash);
+  } else {
+    await users.replacePassword(ctx.tenant, user.id, hash, { verifyEmail: true });
+    await parts.sessions.revokeUserSessions(ctx.tenant, user.id, { reason: 'password_reset', ctx });
+  }
   await parts.throttle.unlock(ctx.tenant, normalizeEmail(user.email));
   await notifyPasswordChanged(parts, user.id, ctx);
   audit.emit({ type: 'password.reset', tenant: ctx.tenant, userId: user.id, ...origin(ctx) });

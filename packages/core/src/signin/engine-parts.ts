@@ -7,6 +7,7 @@ import type { RequestLimits } from '../lifecycle/request-limits.js';
 import type { FixedWindowLimiter } from '../limits/fixed-window.js';
 import type { LoginThrottle } from '../limits/login-throttle.js';
 import type { OneTimeSecrets } from '../one-time/one-time-secrets.js';
+import type { PendingSignups } from './pending-signups.js';
 import type { MfaParts } from '../mfa/mfa-parts.js';
 import type { UserRow } from '../accounts/user-repository.js';
 import type { BreachChecker, PasswordHasher } from '../password/index.js';
@@ -41,6 +42,8 @@ export interface AuthEngineParts {
   jobs: JobQueue;
   /** Verification and reset links and codes. */
   secrets: OneTimeSecrets;
+  /** Sign-ups waiting for their address to be verified (the passwords chosen at them). */
+  signups: PendingSignups;
   limits: RequestLimits;
   /** Renders and sends messages (inside jobs). */
   deliver: Deliverer;

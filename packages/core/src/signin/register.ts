@@ -9,18 +9,27 @@ import type { AuthEngineParts } from './engine-parts.js';
 import { fail, origin, type Outcome } from './types.js';
 
 /**
- * The same job for a new and an existing address (the worker sends "verify" or "account
- * exists"). Past the address's mail budget nothing is queued, silently: the answer must
- * not change, and the owner's inbox must not be flooded.
+ * Records the sign-up (its password, time and IP: the verification names it) and queues the
+ * same job for a new and an existing address (the worker sends "verify" or "account exists").
+ * Past the address's mail budget nothing is queued, silently: the answer must not change,
+ * and the owner's inbox must not be flooded.
  */
-async function enqueueVerification(
+async function recordSignup(
   parts: AuthEngineParts,
   email: string,
+  passwordHash: string,
   ctx: RequestContext,
 ): Promise<void> {
+  const at = new Date(parts.clock.now()).toISOString();
+  const signup = await parts.signups.add(ctx.tenant, email, { passwordHash, at, ip: ctx.ip });
   const budget = await parts.limits.request('verification', ctx.tenant, email, ctx.ip);
   if (!budget.allowed) return;
-  await parts.jobs.enqueue(ACCOUNT_JOBS.verification, { tenant: ctx.tenant, email, reason: 'register' });
+  await parts.jobs.enqueue(ACCOUNT_JOBS.verification, {
+    tenant: ctx.tenant,
+    email,
+    reason: 'register',
+    signupId: signup.id,
+  });
 }
 
 export interface RegisterInput {
@@ -36,7 +45,9 @@ export type RegisterResult = Outcome<
 /**
  * Sign-up. With enumeration protection (default) a new and an already registered
  * email get the same answer and do the same work (policy check and one Argon2id hash
- * each, and one queued job); the owner of an existing account is told by email.
+ * each, the sign-up recorded, and one queued job); the owner of an existing account is told
+ * by email. Signing up an address that is already registered but unverified changes nothing
+ * on that account: it only adds a sign-up that a verification of the address may name.
  */
 export async function register(
   parts: AuthEngineParts,
@@ -71,14 +82,14 @@ export async function register(
       passwordHash,
     });
     audit.emit({ type: 'register.succeeded', tenant: ctx.tenant, userId: user.id, ...origin(ctx) });
-    await enqueueVerification(parts, input.email, ctx);
+    await recordSignup(parts, input.email, passwordHash, ctx);
     return config.accounts.enumerationProtection
       ? { ok: true, status: 'verification_sent' }
       : { ok: true, status: 'created', user: toPublicUser(user) };
   } catch (error) {
     if (!(error instanceof EmailTakenError)) throw error;
     audit.emit({ type: 'register.existing_email', tenant: ctx.tenant, ...origin(ctx) });
-    await enqueueVerification(parts, input.email, ctx);
+    await recordSignup(parts, input.email, passwordHash, ctx);
     return config.accounts.enumerationProtection
       ? { ok: true, status: 'verification_sent' }
       : fail('email_taken');

@@ -19,6 +19,14 @@ const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   weak_password: { status: 400, title: 'The password does not meet the policy' },
   same_password: { status: 400, title: 'The new password must differ from the current one' },
   invalid_or_expired_token: { status: 400, title: 'The link or code is invalid, expired or already used' },
+  password_required: {
+    status: 400,
+    title: 'Enter the password you chose when you signed up, or choose a new one',
+  },
+  signup_password_mismatch: {
+    status: 400,
+    title: 'This is not the password chosen when this address signed up; enter it again or choose a new one',
+  },
   oauth_failed: { status: 400, title: 'The sign-in with the provider could not be completed' },
   unauthorized: { status: 401, title: 'Authentication required' },
   invalid_token: { status: 401, title: 'The access token is invalid' },

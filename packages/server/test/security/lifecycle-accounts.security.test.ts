@@ -61,16 +61,21 @@ describe('one-time secrets stay in their tenant (link and otp)', () => {
     const token = String((await lastMessage(s.server, email, 'verify_email')).data.token);
     expect(token.split('.')[1]).toBe('acme');
 
-    expectRefused(await s.server.post('/auth/verify-email', { token }, GLOBEX));
+    expectRefused(await s.server.post('/auth/verify-email', { token, password: PASSWORD }, GLOBEX));
     // Rewriting the tenant inside the token breaks it, header or not.
     const moved = token.replace('.acme.', '.globex.');
-    expectRefused(await s.server.post('/auth/verify-email', { token: moved }, GLOBEX));
-    expectRefused(await s.server.post('/auth/verify-email', { token: moved }));
+    expectRefused(await s.server.post('/auth/verify-email', { token: moved, password: PASSWORD }, GLOBEX));
+    expectRefused(await s.server.post('/auth/verify-email', { token: moved, password: PASSWORD }));
     // A token naming a tenant that does not exist is just an unusable token.
-    expectRefused(await s.server.post('/auth/verify-email', { token: token.replace('.acme.', '.initech.') }));
+    expectRefused(
+      await s.server.post('/auth/verify-email', {
+        token: token.replace('.acme.', '.initech.'),
+        password: PASSWORD,
+      }),
+    );
     expect(await verifiedIn('acme', email)).toBe(false);
 
-    const verified = await s.server.post('/auth/verify-email', { token });
+    const verified = await s.server.post('/auth/verify-email', { token, password: PASSWORD });
     expect(verified.statusCode, verified.body).toBe(200);
     expect(await verifiedIn('acme', email)).toBe(true);
   });
@@ -133,7 +138,11 @@ describe('one-time secrets stay in their tenant (uuid)', () => {
     const email = 'cross-uuid@example.com';
     await s.server.post('/auth/register', { email, password: PASSWORD }, ACME);
     const message = await lastMessage(s.server, email, 'verify_email');
-    const body = { verificationId: String(message.data.verificationId), code: String(message.data.code) };
+    const body = {
+      verificationId: String(message.data.verificationId),
+      code: String(message.data.code),
+      password: PASSWORD,
+    };
     expectRefused(await s.server.post('/auth/verify-email', body, GLOBEX));
     const verified = await s.server.post('/auth/verify-email', body, ACME);
     expect(verified.statusCode, verified.body).toBe(200);
@@ -190,7 +199,7 @@ describe('sessions and links after a reset or a deletion', () => {
       expect((await me(session.accessToken)).statusCode).toBe(401);
       expect((await refresh(session.refreshToken)).statusCode).toBe(401);
     }
-    expectRefused(await s.server.post('/auth/verify-email', { token: verifyToken }));
+    expectRefused(await s.server.post('/auth/verify-email', { token: verifyToken, password: PASSWORD }));
     expectRefused(await s.server.post('/auth/password/reset', { token: resetToken, password: NEW_PASSWORD }));
     const row = await s.server.engine.users.findByEmail('default', email);
     expect(row).toMatchObject({ status: 'deleted', emailVerifiedAt: null });
@@ -241,7 +250,7 @@ describe('malformed lifecycle input is a 4xx problem, never a 5xx', () => {
     await invalid('/auth/verify-email', { token: long });
     await invalid('/auth/password/reset', { token: long, password: NEW_PASSWORD });
     await invalid('/auth/verify-email', { token: 'x'.repeat(513) });
-    expectRefused(await post('/auth/verify-email', { token: 'x'.repeat(512) }));
+    expectRefused(await post('/auth/verify-email', { token: 'x'.repeat(512), password: PASSWORD }));
     expectRefused(await post('/auth/password/reset', { token: long.slice(0, 512), password: NEW_PASSWORD }));
   });
 
@@ -280,7 +289,7 @@ describe('malformed lifecycle input is a 4xx problem, never a 5xx', () => {
       { token: 'ot1.def\u0000ault.x.y' },
       { verificationId: `${userId.slice(0, -1)}\u0000`, code: '123456' },
     ]) {
-      expectProblem(await post('/auth/verify-email', payload), 400, either);
+      expectProblem(await post('/auth/verify-email', { ...payload, password: PASSWORD }), 400, either);
       const { verificationId, ...rest } = payload;
       const reset = verificationId === undefined ? rest : { ...rest, resetId: verificationId };
       expectProblem(await post('/auth/password/reset', { ...reset, password: NEW_PASSWORD }), 400, either);

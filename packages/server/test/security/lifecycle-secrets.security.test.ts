@@ -64,7 +64,8 @@ function submission(
   message: OutboxEntry,
   wrong = 0,
 ): Record<string, string> {
-  const extra: Record<string, string> = purpose === 'reset' ? { password: NEW_PASSWORD } : {};
+  // Reset: the new password; verify: the one chosen at sign-up.
+  const extra: Record<string, string> = { password: purpose === 'reset' ? NEW_PASSWORD : PASSWORD };
   if (strategy === 'token') {
     const token = String(message.data.token);
     return { token: wrong ? forgedToken(token) : token, ...extra };
@@ -272,12 +273,14 @@ describe('per-IP code submission limit', () => {
     const token = String((await lastMessage(s.server, email, 'verify')).data.token);
     const attacker = { remoteAddress: '203.0.113.7' };
     for (let i = 0; i < LIMIT; i++) {
-      expectRefused(await s.server.post(URL.verify, { token: forgedToken(token) }, attacker));
+      expectRefused(
+        await s.server.post(URL.verify, { token: forgedToken(token), password: PASSWORD }, attacker),
+      );
     }
     const limited = [
-      await s.server.post(URL.verify, { token }, attacker),
-      await s.server.post(URL.verify, { token: forgedToken(token) }, attacker),
-      await s.server.post(URL.verify, { token: 'not even a token' }, attacker),
+      await s.server.post(URL.verify, { token, password: PASSWORD }, attacker),
+      await s.server.post(URL.verify, { token: forgedToken(token), password: PASSWORD }, attacker),
+      await s.server.post(URL.verify, { token: 'not even a token', password: PASSWORD }, attacker),
       await s.server.post(URL.reset, { token, password: NEW_PASSWORD }, attacker),
       await s.server.post(URL.reset, { email, code: '123456', password: NEW_PASSWORD }, attacker),
     ];
@@ -291,10 +294,15 @@ describe('per-IP code submission limit', () => {
       (await s.server.engine.users.findByEmail('default', email))!.emailVerifiedAt,
       'verified behind a 429',
     ).toBeNull();
-    const elsewhere = await s.server.post(URL.verify, { token }, { remoteAddress: '203.0.113.8' });
+    const elsewhere = await s.server.post(
+      URL.verify,
+      { token, password: PASSWORD },
+      { remoteAddress: '203.0.113.8' },
+    );
     expect(elsewhere.statusCode, elsewhere.body).toBe(200);
     expect(
-      (await s.server.post(URL.verify, { token: 'x' }, { remoteAddress: '2001:db8::9' })).statusCode,
+      (await s.server.post(URL.verify, { token: 'x', password: PASSWORD }, { remoteAddress: '2001:db8::9' }))
+        .statusCode,
     ).toBe(400);
   });
 

@@ -5,14 +5,18 @@ import type { AuthEngine } from '@gatehouse/core';
 import { problem } from '../../errors/problem.js';
 import { sendProblem } from '../../plugins/error-handler.js';
 import { sendFailure } from '../respond.js';
-import { emailSchema, problemSchema, userSchema } from '../schemas.js';
+import { emailSchema, passwordSchema, problemSchema, userSchema } from '../schemas.js';
 import { codeInputSchemas, contextForCode, toCodeInput } from './one-time-codes.js';
 
 const accepted = z.object({ status: z.literal('accepted') });
 
+/** The password the verification activates: the one chosen at sign-up, or a new one. */
+const chosenPassword = { password: passwordSchema.optional(), newPassword: passwordSchema.optional() };
+
 /** POST /auth/verify-email and /auth/verify-email/resend. */
 export async function emailVerificationRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
   const typed = app.withTypeProvider<ZodTypeProvider>();
+  const [byToken, byEmail, byId] = codeInputSchemas('verificationId');
 
   typed.post(
     '/verify-email',
@@ -21,9 +25,17 @@ export async function emailVerificationRoutes(app: FastifyInstance, engine: Auth
         tags: ['auth'],
         summary: 'Verify an email address with the emailed link token or code',
         description:
-          '`{ token }` (link strategy), `{ email, code }` (otp) or `{ verificationId, code }` (uuid). ' +
-          'Every unusable link or code is 400 invalid_or_expired_token.',
-        body: z.union(codeInputSchemas('verificationId')),
+          '`{ token }` (link strategy), `{ email, code }` (otp) or `{ verificationId, code }` (uuid), ' +
+          'plus `password` (the one chosen when the address signed up) or `newPassword`. The ' +
+          'claimant takes the account over with that password: everything set on the unverified ' +
+          'account before is dropped. Neither: 400 password_required; a password no sign-up of ' +
+          'the address chose: 400 signup_password_mismatch (the link stays usable, each try ' +
+          'spends one of its attempts). Every unusable link or code is 400 invalid_or_expired_token.',
+        body: z.union([
+          byToken.extend(chosenPassword),
+          byEmail.extend(chosenPassword),
+          byId.extend(chosenPassword),
+        ]),
         response: { 200: z.object({ user: userSchema }), 400: problemSchema, 429: problemSchema },
       },
     },
@@ -31,7 +43,8 @@ export async function emailVerificationRoutes(app: FastifyInstance, engine: Auth
       const input = toCodeInput(request.body, 'verificationId');
       const ctx = contextForCode(request, input);
       if (!ctx) return sendProblem(reply, problem('invalid_or_expired_token', request.id));
-      const result = await engine.verifyEmail(input, ctx);
+      const { password, newPassword } = request.body;
+      const result = await engine.verifyEmail({ ...input, password, newPassword }, ctx);
       if (!result.ok) return sendFailure(request, reply, result);
       return { user: result.user };
     },
