@@ -6,8 +6,10 @@ import { registerErrorHandling } from './plugins/error-handler.js';
 import { answerClientError, answerFrameworkError } from './plugins/framework-errors.js';
 import { closeConnectionsWhileDraining, refuseWhileDraining } from './plugins/graceful-close.js';
 import { acceptJsonOnly } from './plugins/json-only.js';
-import { countAuditEvents, gaugeJobs, registerMetrics } from './plugins/metrics.js';
-import { registerOpenApi } from './plugins/openapi.js';
+import { countAuditEvents } from './plugins/auth-event-metrics.js';
+import { gaugeJobs, metricsRoute, registerMetrics } from './plugins/metrics.js';
+import { registerDocsUi, registerOpenApi } from './plugins/openapi.js';
+import { registerOperationsArea } from './plugins/operations.js';
 import { generateRequestId, registerRequestIdHeader } from './plugins/request-id.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { createProxyTrust, warnAboutUntrustedForwarding } from './plugins/trusted-proxies.js';
@@ -75,6 +77,11 @@ export async function buildApp(engine: AuthEngine, options: BuildAppOptions = {}
   const registry = registerMetrics(app);
   countAuditEvents(engine.audit, registry);
   gaugeJobs(gatehouse.jobs, registry);
+  const operations = { separateListener: server.metricsPort !== undefined, token: server.metricsToken };
+  await registerOperationsArea(app, operations, async (scope) => {
+    metricsRoute(scope, registry);
+    if (server.docs) await registerDocsUi(scope);
+  });
 
   app.decorateRequest('auth', null);
   registerRequestContext(app, engine.tenants, tenancy.multiTenant);

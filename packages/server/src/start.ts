@@ -5,12 +5,15 @@ import { buildApp } from './app.js';
 import { createTransports } from './delivery/transports.js';
 import { loadServerConfig } from './config/load.js';
 import { loggerOptions } from './logging.js';
+import { listenForOperations, type OperationsListener } from './plugins/operations.js';
 
 export interface RunningServer {
   app: FastifyInstance;
   gatehouse: Gatehouse;
   /** The address it listens on, e.g. http://127.0.0.1:3000. */
   address: string;
+  /** The operations listener (/metrics, /docs) when server.metricsPort is set. */
+  operationsAddress?: string | undefined;
   logger: Logger;
   /** Stop accepting, let in-flight requests finish, close the backends. */
   close(): Promise<void>;
@@ -40,17 +43,26 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     mailer: transports.mailer,
     sms: transports.sms,
   });
-  let app: FastifyInstance;
+  let app: FastifyInstance | undefined;
   let address: string;
+  let operations: OperationsListener | undefined;
   try {
     await engine.start();
     app = await buildApp(engine, { logger, outbox: transports.outbox });
     address = await app.listen({ host: config.server.host, port: config.server.port });
+    const { metricsHost, metricsPort } = config.server;
+    if (metricsPort !== undefined) operations = await listenForOperations(app, metricsHost, metricsPort);
   } catch (error) {
+    await app?.close().catch(() => undefined);
     await engine.close().catch(() => undefined);
     await gatehouse.close();
     throw error;
   }
+  const api = app;
+  if (operations)
+    logger.info(
+      `Operations endpoints (/metrics${config.server.docs ? ', /docs' : ''}) on ${operations.address}`,
+    );
   warnAboutExposedOutbox(config, logger);
   logger.info(
     { database: gatehouse.database.location, stateStore: gatehouse.stateStore.kind },
@@ -60,7 +72,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      await app.close();
+      await operations?.close();
+      await api.close();
       await engine.close();
       await transports.mailer.close?.();
       await transports.sms?.close?.();
@@ -90,7 +103,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
-  return { app, gatehouse, address, logger, close };
+  return { app: api, gatehouse, address, operationsAddress: operations?.address, logger, close };
 }
 
 /** API.md: the outbox holds live links and codes; listening beyond loopback deserves a warning. */

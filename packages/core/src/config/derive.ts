@@ -50,6 +50,14 @@ function checkCrossKeyRules(c: ConfigBeforeDerivation, ctx: Ctx): void {
       c.server.authBodyLimitBytes,
     );
   }
+  if (c.server.metricsPort !== undefined && c.server.metricsPort === c.server.port) {
+    report(
+      ctx,
+      ['server', 'metricsPort'],
+      `expected a port other than server.port (${c.server.port}): it is a second listener`,
+      c.server.metricsPort,
+    );
+  }
   checkDeliveryRules(c, ctx);
   // (Skipped when the policy itself is contradictory: that is reported above.)
   if (c.bootstrapAdmin !== undefined && c.passwords.minLength <= c.passwords.maxLength) {
@@ -118,6 +126,8 @@ export function resolveDerivedDefaults(c: ConfigBeforeDerivation, ctx: Ctx) {
       ...c.server,
       host,
       publicUrl,
+      // API.md: production keeps /docs off unless enabled.
+      docs: c.server.docs ?? c.environment !== 'production',
       redirectOrigins:
         c.server.redirectOrigins.length > 0 ? c.server.redirectOrigins : [new URL(publicUrl).origin],
     },

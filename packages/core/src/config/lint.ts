@@ -160,6 +160,14 @@ const checks: Check[] = [
           'server.trustedProxies trusts every address: any client can forge x-forwarded-for and evade IP rate limits',
         )
       : undefined,
+  ({ server, environment }) =>
+    environment === 'production' && server.metricsPort === undefined && server.metricsToken === undefined
+      ? warn(
+          'server.metricsPort',
+          'GET /metrics is public on the API port: set server.metricsPort (GATEHOUSE_METRICS_PORT, a loopback ' +
+            'listener) or server.metricsToken (GATEHOUSE_METRICS_TOKEN) so only your scraper reads it',
+        )
+      : undefined,
   ({ tenancy }) =>
     !tenancy.multiTenant && tenancy.tenants.length > 0
       ? warn(

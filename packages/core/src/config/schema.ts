@@ -77,6 +77,18 @@ const serverSchema = z.strictObject({
   // How long /health/ready waits for each backend before reporting it down;
   // 2 s is below typical load-balancer probe timeouts.
   readinessTimeoutMs: int(1).default(2_000),
+  // A second listener for the operators' endpoints (/metrics, /docs). Unset = they are
+  // served on the API port. Set, the API port no longer answers them.
+  metricsPort: int(1, 65535).optional(),
+  // Where that listener binds: loopback, so only the host (a local agent or sidecar) can
+  // scrape it; set an internal address to scrape from elsewhere.
+  metricsHost: nonEmpty.default('127.0.0.1'),
+  // A bearer token /metrics and /docs require (`Authorization: Bearer <token>`), on
+  // whichever listener serves them. At least 32 characters, e.g. `openssl rand -hex 32`.
+  metricsToken: z.string().min(32).optional(),
+  // The OpenAPI UI and document (/docs, /docs/json). Resolved: on, except in production,
+  // where they stay off unless enabled (API.md).
+  docs: z.boolean().optional(),
 });
 
 const storageSchema = z.strictObject({

@@ -34,6 +34,8 @@ describe('createConfig defaults', () => {
         shutdownGraceMs: 10_000,
         logLevel: 'info',
         readinessTimeoutMs: 2_000,
+        metricsHost: '127.0.0.1',
+        docs: true,
       },
       storage: { dataDir: './.gatehouse', redisClusterNodes: [], stateSweepIntervalMs: 60_000 },
       tokens: {
@@ -179,6 +181,19 @@ describe('derived defaults', () => {
     const production = { environment: 'production', secret: SECRET, mail: { transport: 'outbox' } } as const;
     expect(createConfig(production).server.host).toBe('0.0.0.0');
     expect(createConfig({ ...production, server: { host: '10.0.0.1' } }).server.host).toBe('10.0.0.1');
+  });
+
+  it('keeps /docs off in production unless enabled, and metrics on a port of their own', () => {
+    const production = { environment: 'production', secret: SECRET, mail: { transport: 'outbox' } } as const;
+    expect(createConfig({ environment: 'test' }).server.docs).toBe(true);
+    expect(createConfig(production).server.docs).toBe(false);
+    expect(createConfig({ ...production, server: { docs: true } }).server.docs).toBe(true);
+    expect(problems({ server: { port: 8080, metricsPort: 8080 } })).toEqual([
+      '  - config.server.metricsPort: expected a port other than server.port (8080): it is a second listener, got 8080',
+    ]);
+    expect(problems({ server: { metricsToken: 'too-short-a-token' } })[0]).toMatch(
+      /config\.server\.metricsToken: .*got \[redacted\]/,
+    );
   });
 
   it('derives the public URL from the port and the issuer from the public URL', () => {

@@ -12,7 +12,7 @@ const SECRET = randomBytes(32).toString('base64');
 const PRODUCTION = {
   environment: 'production',
   secret: SECRET,
-  server: { publicUrl: 'https://auth.example.com' },
+  server: { publicUrl: 'https://auth.example.com', metricsPort: 9464 },
   mail: { transport: 'smtp', smtpUrl: 'smtps://mailer:pw@smtp.example.com:465' },
 } as const;
 
@@ -61,7 +61,15 @@ describe('lint', () => {
       [{ rateLimits: { enabled: false } }, 'rateLimits.enabled'],
       [{ server: { corsOrigins: ['*'] } }, 'server.corsOrigins'],
       [{ sessions: { validationMode: 'jwt' } }, 'sessions.validationMode'],
-      [{ environment: 'production', secret: SECRET, mail: { transport: 'outbox' } }, 'server.publicUrl'],
+      [
+        {
+          environment: 'production',
+          secret: SECRET,
+          mail: { transport: 'outbox' },
+          server: { metricsPort: 9464 },
+        },
+        'server.publicUrl',
+      ],
       [{ tokens: { accessTokenTtlSeconds: 7_200 } }, 'tokens.accessTokenTtlSeconds'],
       [{ passwords: { minLength: 6 } }, 'passwords.minLength'],
       [{ preset: 'highSecurity', passwords: { minLength: 12 } }, 'passwords.minLength'],
@@ -78,6 +86,7 @@ describe('lint', () => {
       ],
       [{ tokens: { keyRotationGraceSeconds: 60 } }, 'tokens.keyRotationGraceSeconds'],
       [{ server: { trustedProxies: ['0.0.0.0/0'] } }, 'server.trustedProxies'],
+      [{ ...PRODUCTION, server: { publicUrl: 'https://auth.example.com' } }, 'server.metricsPort'],
       [{ tenancy: { tenants: ['acme'] } }, 'tenancy.tenants'],
       [{ passwords: { maxLength: 32 } }, 'passwords.maxLength'],
       [
@@ -94,6 +103,8 @@ describe('lint', () => {
     expect(keysOf({ tokens: { accessTokenTtlSeconds: 3_600 } })).toEqual([]);
     expect(keysOf({ tenancy: { multiTenant: true, tenants: ['acme'] } })).toEqual([]);
     expect(keysOf({ server: { corsOrigins: ['https://app.example.com'] } })).toEqual([]);
+    const metricsBehindToken = { publicUrl: 'https://auth.example.com', metricsToken: 'x'.repeat(32) };
+    expect(keysOf({ ...PRODUCTION, server: metricsBehindToken })).toEqual([]);
   });
 
   it('says what is at stake in each message', () => {

@@ -1,34 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AuditDispatcher, JobQueue } from '@gatehouse/core';
-
-/**
- * Prometheus metrics on a registry of this app's own (several apps may share a
- * process in tests). Routes are labelled by their pattern, never the raw URL, so
- * ids and tokens in paths cannot explode cardinality or leak.
- */
-/**
- * One counter per audit outcome (`type`, `reason`): logins succeeded/failed/throttled,
- * refresh conflicts, reuse detected, lockouts... Labels are event names and stable
- * codes only, never identifiers.
- */
-export function countAuditEvents(audit: AuditDispatcher, registry: Registry): void {
-  const events = new Counter({
-    name: 'gatehouse_auth_events_total',
-    help: 'Authentication outcomes by audit event type and reason',
-    labelNames: ['type', 'reason'],
-    registers: [registry],
-  });
-  audit.addSink({
-    async write(batch) {
-      for (const event of batch) events.inc({ type: event.type, reason: event.reason ?? '' });
-    },
-  });
-}
+import type { JobQueue } from '@gatehouse/core';
 
 /**
  * Background jobs by state, read from the queue at scrape time: `waiting` growing means mail
- * is not going out (a wrong SMTP_URL shows in `failed` and in job.failed events).
+ * is not going out (a wrong SMTP_URL shows in `failed` and in job.failed events). Every
+ * enumeration-safe request queues one job whatever the address, so the counts move alike
+ * while delivery works; `failed` (like job.failed) moves only when a delivery, necessarily to
+ * an existing account, fails — one more reason to keep /metrics off the public port.
  */
 export function gaugeJobs(jobs: JobQueue, registry: Registry): void {
   new Gauge({
@@ -45,6 +24,12 @@ export function gaugeJobs(jobs: JobQueue, registry: Registry): void {
   });
 }
 
+/**
+ * Prometheus metrics on a registry of this app's own (several apps may share a
+ * process in tests). Routes are labelled by their pattern, never the raw URL, so
+ * ids and tokens in paths cannot explode cardinality or leak. Audit events are counted
+ * by auth-event-metrics.ts; `GET /metrics` is served by `metricsRoute`.
+ */
 export function registerMetrics(app: FastifyInstance): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'gatehouse_' });
@@ -73,9 +58,13 @@ export function registerMetrics(app: FastifyInstance): Registry {
     requests.inc(labels);
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  return registry;
+}
+
+/** `GET /metrics` in Prometheus text format, inside the operations area (operations.ts). */
+export function metricsRoute(scope: FastifyInstance, registry: Registry): void {
+  scope.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('content-type', registry.contentType).header('cache-control', 'no-store');
     return registry.metrics();
   });
-  return registry;
 }
