@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServer, type TestServer } from './helpers/test-gatehouse.js';
 
@@ -52,11 +53,34 @@ describe('operations endpoints', () => {
     expect(document.paths['/health/ready'].get.responses).toHaveProperty('503');
   });
 
+  it('GET /docs/json introduces Gatehouse: its name, its version, and where the reference is', async () => {
+    const { info } = (await server.app.inject('/docs/json')).json();
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(info.title).toBe('Gatehouse');
+    expect(info.version).toBe(version);
+    expect(info.version).not.toBe('1.0.0');
+    expect(info.description).toContain('docs/http-api.md');
+    expect(info.description).not.toMatch(/API\.md/);
+    expect(existsSync(new URL('../../../docs/http-api.md', import.meta.url))).toBe(true);
+  });
+
   it('GET /docs serves the UI with a CSP that lets only its own assets load', async () => {
     const response = await server.app.inject('/docs/');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/text\/html/);
     expect(response.headers['content-security-policy']).toMatch(/script-src 'self'/);
+  });
+
+  it('GET /docs shows Gatehouse, not the framework: own title and icon, no top bar or logo', async () => {
+    const page = (await server.app.inject('/docs/')).body;
+    expect(page).toContain('<title>Gatehouse API</title>');
+    expect(page).not.toMatch(/Swagger UI|favicon-32x32/);
+    const script = (await server.app.inject('/docs/static/swagger-initializer.js')).body;
+    expect(script).toContain('"BaseLayout"');
+    expect(script).not.toMatch(/data:image|topbar/);
+    const icon = await server.app.inject('/docs/static/theme/favicon.svg');
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['content-type']).toMatch(/^image\/svg\+xml/);
   });
 
   it('GET /metrics exposes default and HTTP metrics labelled by route pattern', async () => {
