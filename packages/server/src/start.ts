@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
-import { AuthEngine, openGatehouse, type Gatehouse, type GatehouseConfig } from '@gatehouse/core';
+import type { Logger } from 'pino';
+import { AuthEngine, type Gatehouse, type GatehouseConfig } from '@gatehouse/core';
 import { buildApp } from './app.js';
 import { createTransports } from './delivery/transports.js';
 import { loadServerConfig } from './config/load.js';
-import { loggerOptions } from './logging.js';
+import { createLogger } from './logging.js';
+import { openGatehouseWithProgress } from './open-storage.js';
 import { listenForOperations, type OperationsListener } from './plugins/operations.js';
 
 export interface RunningServer {
@@ -29,10 +30,10 @@ export interface StartServerOptions {
 /** Reads the environment, opens the engine, listens; fails with a clear message on bad config. */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const { config, warnings } = await loadServerConfig(options.env ?? process.env);
-  const logger = options.logger ?? pino(loggerOptions(config));
+  const logger = options.logger ?? (await createLogger(config));
   for (const warning of warnings) logger.warn({ key: warning.key }, `config: ${warning.message}`);
 
-  const gatehouse = await openGatehouse(config, {
+  const gatehouse = await openGatehouseWithProgress(config, logger, {
     onJobError: (error) => logger.warn({ err: error }, 'background jobs: the queue backend failed; retrying'),
   });
   for (const notice of gatehouse.notices) logger[notice.level](notice.message);
