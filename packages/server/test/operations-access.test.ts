@@ -70,6 +70,10 @@ describe('GATEHOUSE_METRICS_PORT and GATEHOUSE_METRICS_TOKEN on a real server', 
       expect(moved.status, path).toBe(404);
       expect(JSON.parse(moved.body)).toMatchObject({ code: 'not_found' });
     }
+    const otherMethod = await request(`${api}/metrics`, { method: 'DELETE' });
+    expect(otherMethod.statusCode).toBe(404); // not 405 with an allow header naming GET
+    expect(otherMethod.headers.allow).toBeUndefined();
+    await otherMethod.body.dump();
     // And the operations listener answers nothing else (not even which methods a path takes).
     for (const path of ['/health', '/api/v1/auth/me', '/api/v1/auth/login', '/.well-known/jwks.json']) {
       const other = await get(`${operations}${path}`, TOKEN);

@@ -40,7 +40,9 @@ export async function registerOperationsArea(
 ): Promise<void> {
   if (access.separateListener) {
     app.addHook('onRequest', async (request, reply) => {
-      if (viaOperationsListener.has(request.raw) && request.routeOptions.config.operations !== true) {
+      const operationsRoute = request.routeOptions.config.operations === true;
+      if (viaOperationsListener.has(request.raw) ? !operationsRoute : isOperationsPath(request.url)) {
+        // Also on the API port, another method on /metrics or /docs is 404, not a 405 hint.
         return sendProblem(reply, problem('not_found', request.id));
       }
     });
@@ -65,6 +67,11 @@ export async function registerOperationsArea(
     await scope.register(routes);
   });
 }
+
+const isOperationsPath = (url: string) => {
+  const path = url.split('?', 1)[0] ?? '';
+  return path === '/metrics' || path === '/docs' || path.startsWith('/docs/');
+};
 
 // Digests first, so the comparison takes the same time whatever the length offered.
 const digest = (text: string) => createHash('sha256').update(text).digest();
