@@ -76,7 +76,7 @@ function sh(command: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: num
 describe('a fresh clone after npm ci', () => {
   const work = mkdtempSync(join(tmpdir(), 'gh-fresh-clone-'));
   const clone = join(work, 'gatehouse');
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  afterAll(() => rmSync(work, { recursive: true, force: true }), 300_000);
 
   // Only what a person's shell has: no DATABASE_URL or REDIS_URL of the test run, no npm_* of
   // the npm that started the tests. The npm cache is the usual one, so nothing is downloaded
@@ -108,7 +108,8 @@ describe('a fresh clone after npm ci', () => {
     // The README's own lines, as written.
     const commands = readmeCommands(README);
     const createAdmin = commands.find((line) => line.includes(`${SAFE} users create`));
-    expect(createAdmin).toBeDefined();
+    const password = /^printf '%s\\n' '([^']+)' \|/.exec(createAdmin ?? '')?.[1];
+    expect(password, createAdmin).toBeDefined();
     const created = await sh(createAdmin ?? '', clone, env, 120_000);
     expect(created.code, created.stderr).toBe(0);
     expect(created.stderr).toBe(''); // built already: nothing but the command's own output
@@ -150,7 +151,7 @@ describe('a fresh clone after npm ci', () => {
 
       // The admin the README created signs in with the README's login form (PORT is this shell's).
       const login = await sh(
-        `printf '%s\\n' 'a sturdy admin passphrase' | ${SAFE} login --email admin@example.com --password-stdin`,
+        `printf '%s\\n' '${password}' | ${SAFE} login --email admin@example.com --password-stdin`,
         clone,
         { ...env, PORT: port },
         60_000,
