@@ -15,6 +15,7 @@ import { DEFAULT_TENANT } from './tenants/ensure-tenants.js';
 import { AuditDispatcher, logAuditSink, type AuditEvent, type AuditSink } from './audit/index.js';
 import type { RequestContext } from './context/request-context.js';
 import type { Gatehouse } from './gatehouse.js';
+import { clientNetworks } from './limits/client-network.js';
 import { FixedWindowLimiter } from './limits/fixed-window.js';
 import { LoginThrottle } from './limits/login-throttle.js';
 import { PasswordHasher, createBreachChecker } from './password/index.js';
@@ -229,6 +230,7 @@ export class AuthEngine {
         limitOf(config.rateLimits.enabled, refreshLimits.perSession),
         refreshLimits.windowSeconds,
       ),
+      networkOf: clientNetworks(config.rateLimits.ipv6Prefix),
       // Sessions made by this engine carry the user; others (embedders) cost one lookup.
       userOf: async (session: Session) => {
         if (session.user) return session.user;

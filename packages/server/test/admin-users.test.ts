@@ -169,11 +169,20 @@ describe('admin users (single tenant)', () => {
     const response = await as('GET', `/users/${id}`);
     expect(response.statusCode).toBe(200);
     const body = response.json() as { user: PublicUser; lockedOut: boolean };
-    expect(Object.keys(body).sort()).toEqual(['lockedOut', 'user']);
+    expect(Object.keys(body).sort()).toEqual([
+      'lockedOut',
+      'lockedUntil',
+      'throttled',
+      'throttledUntil',
+      'user',
+    ]);
     expect(Object.keys(body.user).sort()).toEqual(USER_KEYS);
     expect(body).toMatchObject({
       user: { id, email: 'one@example.com', status: 'active' },
       lockedOut: false,
+      lockedUntil: null,
+      throttled: false,
+      throttledUntil: null,
     });
     expectProblem(await as('GET', '/users/not-a-uuid'), 400, 'validation_error');
     expectProblem(await as('GET', `/users/${crypto.randomUUID()}`), 404, 'not_found');

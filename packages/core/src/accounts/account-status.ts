@@ -13,14 +13,21 @@ import { isUuid, type UserRow, type UserStatus } from './user-repository.js';
 export interface AccountStatusParts {
   db: GatehouseDb;
   sessions: Pick<SessionService, 'revokeUserSessions'>;
-  throttle: Pick<LoginThrottle, 'unlock' | 'isLocked'>;
+  throttle: Pick<LoginThrottle, 'unlock' | 'state'>;
   audit: AuditEmitter;
 }
 
-/** An account as an admin sees it: the row, and whether the login throttle has locked it out. */
+/**
+ * An account as an admin sees it: the row, and the login throttle's hold on its address:
+ * locked out (423 for every attempt) and/or throttled (429 from at least one client network),
+ * each for how long from now (0 when not).
+ */
 export interface AdminUserView {
   user: UserRow;
   lockedOut: boolean;
+  lockedForMs: number;
+  throttled: boolean;
+  throttledForMs: number;
 }
 
 export type AccountStatusAction = 'lock' | 'unlock' | 'disable' | 'enable';
@@ -64,14 +71,15 @@ export async function viewUser(
 ): Promise<AdminUserView | undefined> {
   const user = await findLiveUser(parts.db, tenant, id);
   if (!user) return undefined;
-  return { user, lockedOut: await parts.throttle.isLocked(tenant, normalizeEmail(user.email)) };
+  const { lockedForMs, throttledForMs } = await parts.throttle.state(tenant, normalizeEmail(user.email));
+  return { user, lockedOut: lockedForMs > 0, lockedForMs, throttled: throttledForMs > 0, throttledForMs };
 }
 
 /**
  * Applies an admin status action. A change bumps the account version, ends every session
  * of the user and is audited; an account already in the target state is left as it is.
- * Unlock also lifts the login throttle's lockout, whatever the status. Undefined for an
- * unknown, other-tenant or deleted account.
+ * Unlock also lifts the login throttle's lockout and every (identifier, IP) throttle of the
+ * address, whatever the status. Undefined for an unknown, other-tenant or deleted account.
  */
 export async function changeAccountStatus(
   parts: AccountStatusParts,
@@ -140,10 +148,11 @@ async function transition(
   return user;
 }
 
+/** Clears every throttle counter of the address; true when a lockout or throttle was in force. */
 async function liftThrottleLockout(parts: AccountStatusParts, tenant: string, user: UserRow) {
   const identifier = normalizeEmail(user.email);
-  const wasLocked = await parts.throttle.isLocked(tenant, identifier);
-  // Always cleared: it also resets the consecutive-failure count that leads to a lockout.
+  const held = await parts.throttle.state(tenant, identifier);
+  // Always cleared: it also resets the counts that lead to a lockout or a throttle.
   await parts.throttle.unlock(tenant, identifier);
-  return wasLocked;
+  return held.lockedForMs > 0 || held.throttledForMs > 0;
 }

@@ -182,6 +182,11 @@ const sessionsSchema = z.strictObject({
 const rateLimitsSchema = z.strictObject({
   // Master switch. Disabling it leaves passwords open to online guessing; lint warns.
   enabled: z.boolean().default(true),
+  // Per-IP limits count an IPv6 client by its /64: one subscriber gets a whole /64 and
+  // picks addresses in it freely, so a per-address count would be no limit. 48 or 56 for
+  // networks that hand out larger blocks; 128 counts single addresses. IPv4 (and
+  // IPv4-mapped IPv6) is always counted per address.
+  ipv6Prefix: int(32, 128).default(64),
   // Login throttles per API.md: 10 failures per (identifier, IP) and 100 per
   // IP in 15 min; 100 consecutive failures lock the identifier for 15 min
   // (NIST 800-63B's ceiling).

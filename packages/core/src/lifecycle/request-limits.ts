@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { GatehouseConfig } from '../config/index.js';
 import { normalizeEmail } from '../accounts/email.js';
+import { clientNetworks, type ClientNetworkOf } from '../limits/client-network.js';
 import { FixedWindowLimiter, type LimitDecision } from '../limits/fixed-window.js';
 import { stateKeys } from '../state/keys.js';
 import type { StateStore } from '../state/types.js';
@@ -18,6 +19,8 @@ export class RequestLimits {
   private readonly perIp: Record<RequestKind, FixedWindowLimiter>;
   private readonly codes: FixedWindowLimiter;
   private readonly passwordChanges: FixedWindowLimiter;
+  /** Per-IP budgets count a client network: an IPv6 /64 (rateLimits.ipv6Prefix) is one client. */
+  private readonly networkOf: ClientNetworkOf;
 
   constructor(
     store: StateStore,
@@ -39,11 +42,12 @@ export class RequestLimits {
     };
     this.codes = limiter(config.codeSubmissions.perIp, config.codeSubmissions.windowSeconds);
     this.passwordChanges = limiter(config.passwordChange.perUser, config.passwordChange.windowSeconds);
+    this.networkOf = clientNetworks(config.ipv6Prefix);
   }
 
   /** A mail-sending request: the IP's budget (across tenants) and then the address's. */
   async request(kind: RequestKind, tenant: string, email: string, ip: string): Promise<LimitDecision> {
-    const byIp = await this.perIp[kind].hit(stateKeys.global('limit', kind, 'ip', ip));
+    const byIp = await this.perIp[kind].hit(stateKeys.global('limit', kind, 'ip', this.networkOf(ip)));
     if (!byIp.allowed) return byIp;
     return this.perIdentifier[kind].hit(
       stateKeys.global('limit', kind, 'id', this.identifier(tenant, email)),
@@ -52,7 +56,7 @@ export class RequestLimits {
 
   /** A code or token submission (verify email, reset password) from this IP. */
   codeSubmission(ip: string): Promise<LimitDecision> {
-    return this.codes.hit(stateKeys.global('limit', 'code', 'ip', ip));
+    return this.codes.hit(stateKeys.global('limit', 'code', 'ip', this.networkOf(ip)));
   }
 
   passwordChange(tenant: string, userId: string): Promise<LimitDecision> {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { GatehouseConfig } from '../config/index.js';
 import { stateKeys } from '../state/keys.js';
 import type { StateStore } from '../state/types.js';
+import { clientNetworkKey } from './client-network.js';
 import { retryAfter } from './fixed-window.js';
 
 export type LoginRefusal = {
@@ -22,6 +23,14 @@ export interface LoginAttempt {
   consecutive: number;
 }
 
+/** What an admin sees of an identifier's throttles (durations from now; 0 when not in force). */
+export interface IdentifierThrottleState {
+  /** Locked out (423 for every attempt, the right password included) for this long. */
+  lockedForMs: number;
+  /** At least one client network is over its (identifier, IP) limit (429), the longest for this long. */
+  throttledForMs: number;
+}
+
 const CONSECUTIVE_WINDOW_MS = 24 * 3600 * 1000;
 
 /**
@@ -34,6 +43,12 @@ const CONSECUTIVE_WINDOW_MS = 24 * 3600 * 1000;
  *   the correct password included.
  * A success resets the identifier's counters and its (identifier, IP) counter; the
  * IP-wide counter is left alone so one valid account cannot launder an IP's failures.
+ * "IP" is the client network (`clientNetworkKey`): an IPv6 client counts by its /64
+ * (rateLimits.ipv6Prefix), an IPv4-mapped address as the IPv4 address.
+ *
+ * The (identifier, IP) counters are keyed by IP, so to find them all again (admin unlock,
+ * the admin view) each failure also records its counter in an index per identifier. Only
+ * failures write it: a successful login costs no extra call.
  *
  * Flows use `begin()`, which counts an attempt before it is tried: with a read-only
  * `check()` followed by `recordFailure()`, a burst of parallel attempts would all read
@@ -128,7 +143,9 @@ export class LoginThrottle {
     if (!this.config.enabled) return false;
     const keys = this.keys(tenant, identifier, ip);
     const { login } = this.config;
+    const windowMs = login.windowSeconds * 1000;
     if (attempt) {
+      await this.markPairSeen(keys);
       if (attempt.consecutive < login.lockoutThreshold) return false;
       await this.store.set(keys.lock, '1', { ttlMs: login.lockoutSeconds * 1000 });
       // Subtract what was counted rather than delete: attempts still in flight keep theirs.
@@ -139,9 +156,10 @@ export class LoginThrottle {
       return true;
     }
     const [, , consecutive] = await Promise.all([
-      this.store.increment(keys.pair, { ttlMs: login.windowSeconds * 1000 }),
-      this.store.increment(keys.ip, { ttlMs: login.windowSeconds * 1000 }),
+      this.store.increment(keys.pair, { ttlMs: windowMs }),
+      this.store.increment(keys.ip, { ttlMs: windowMs }),
       this.store.increment(keys.consecutive, { ttlMs: CONSECUTIVE_WINDOW_MS }),
+      this.markPairSeen(keys),
     ]);
     if (consecutive.value < login.lockoutThreshold) return false;
     await this.store.set(keys.lock, '1', { ttlMs: login.lockoutSeconds * 1000 });
@@ -170,26 +188,82 @@ export class LoginThrottle {
     ]);
   }
 
-  /** Admin unlock: clears the lock and the consecutive-failure count. */
+  /**
+   * Admin unlock (and a password reset): clears every counter of the identifier: the lock,
+   * the consecutive-failure count and its (identifier, IP) counters from every network. The
+   * IP-wide counters are the networks', not the identifier's, and stay.
+   */
   async unlock(tenant: string, identifier: string): Promise<void> {
-    const keys = this.keys(tenant, identifier, '');
-    await Promise.all([this.store.delete(keys.lock), this.store.delete(keys.consecutive)]);
+    const keys = this.identifierKeys(tenant, identifier);
+    const pairs = await this.seenPairs(keys.pairIndex);
+    await Promise.all([
+      this.store.delete(keys.lock),
+      this.store.delete(keys.consecutive),
+      ...pairs.map((pair) => this.store.delete(pair)),
+    ]);
+    await this.store.deleteIndexed(keys.pairIndex);
   }
 
   async isLocked(tenant: string, identifier: string): Promise<boolean> {
     // Reading the lock as a counter (check, begin) leaves a live "0" behind: that is no lock.
-    return Number(await this.store.get(this.keys(tenant, identifier, '').lock)) > 0;
+    return Number(await this.store.get(this.identifierKeys(tenant, identifier).lock)) > 0;
   }
 
-  private keys(tenant: string, identifier: string, ip: string) {
+  /** For the admin view: how long the identifier stays locked out, and throttled from some network. */
+  async state(tenant: string, identifier: string): Promise<IdentifierThrottleState> {
+    if (!this.config.enabled) return { lockedForMs: 0, throttledForMs: 0 };
+    const keys = this.identifierKeys(tenant, identifier);
+    const { login } = this.config;
+    const [lock, pairs] = await Promise.all([
+      this.store.increment(keys.lock, { by: 0, ttlMs: login.lockoutSeconds * 1000 }),
+      this.seenPairs(keys.pairIndex),
+    ]);
+    const counts = await Promise.all(
+      pairs.map((pair) => this.store.increment(pair, { by: 0, ttlMs: login.windowSeconds * 1000 })),
+    );
+    const throttled = counts.filter((count) => count.value >= login.perIdentifierAndIp);
+    return {
+      lockedForMs: lock.value > 0 ? lock.ttlMs : 0,
+      throttledForMs: Math.max(0, ...throttled.map((count) => count.ttlMs)),
+    };
+  }
+
+  /** Records the (identifier, IP) counter in the identifier's index, for as long as its window. */
+  private async markPairSeen(keys: ReturnType<LoginThrottle['keys']>): Promise<void> {
+    await this.store.set(keys.pairSeen, '1', {
+      ttlMs: this.config.login.windowSeconds * 1000,
+      index: keys.pairIndex,
+    });
+  }
+
+  /** The (identifier, IP) counter keys recorded for an identifier (from the names of their marks). */
+  private async seenPairs(pairIndex: string): Promise<string[]> {
+    const marks = await this.store.indexMembers(pairIndex);
+    return marks.map((mark) => stateKeys.global('login', 'pair', mark.slice(mark.lastIndexOf(':') + 1)));
+  }
+
+  private identifierKeys(tenant: string, identifier: string) {
     const id = this.digest(`${tenant}\u0000${identifier}`);
     return {
       lock: stateKeys.global('login', 'lock', id),
       consecutive: stateKeys.global('login', 'consecutive', id),
-      pair: stateKeys.global('login', 'pair', this.digest(`${tenant}\u0000${identifier}\u0000${ip}`)),
+      // One slot per identifier for the index and its marks (Redis Cluster: same hash tag).
+      pairIndex: stateKeys.grouped(`login-${id}`, 'pairs'),
+      group: `login-${id}`,
+    };
+  }
+
+  private keys(tenant: string, identifier: string, ip: string) {
+    const { group, ...identifierKeys } = this.identifierKeys(tenant, identifier);
+    const network = clientNetworkKey(ip, this.config.ipv6Prefix);
+    const pair = this.digest(`${tenant}\u0000${identifier}\u0000${network}`);
+    return {
+      ...identifierKeys,
+      pair: stateKeys.global('login', 'pair', pair),
+      pairSeen: stateKeys.grouped(group, 'pair', pair),
       // Not per tenant: API.md counts "100 failures per client IP", and a per-tenant count
       // would give one IP 100 guesses in every tenant.
-      ip: stateKeys.global('login', 'ip', this.digest(ip)),
+      ip: stateKeys.global('login', 'ip', this.digest(network)),
     };
   }
 

@@ -2,6 +2,7 @@ import type { GatehouseConfig } from '../config/index.js';
 import type { RequestContext } from '../context/request-context.js';
 import type { GatehouseDb } from '../database/types.js';
 import { AuthError } from '../errors/auth-error.js';
+import { clientNetworks, type ClientNetworkOf } from '../limits/client-network.js';
 import { FixedWindowLimiter } from '../limits/fixed-window.js';
 import type { AuthEngineParts } from '../signin/engine-parts.js';
 import { stateKeys } from '../state/keys.js';
@@ -29,6 +30,8 @@ export interface OAuthParts {
   accounts: OAuthAccountRepository;
   /** `rateLimits.oauth` per IP, counted separately for authorize, callback and exchange. */
   limiter: FixedWindowLimiter;
+  /** The limiter's key for a client IP: its network (an IPv6 /64 is one client). */
+  networkOf: ClientNetworkOf;
 }
 
 /**
@@ -68,6 +71,7 @@ export function createOAuthParts({ config, clock, store, db }: OAuthPartsInput):
     exchangeCodes: new ExchangeCodes(store, oauth.exchangeCodeTtlSeconds),
     accounts: new OAuthAccountRepository(db),
     limiter: new FixedWindowLimiter(store, limit, rateLimits.oauth.windowSeconds),
+    networkOf: clientNetworks(rateLimits.ipv6Prefix),
   };
 }
 
@@ -79,5 +83,5 @@ export function oauthOf(parts: AuthEngineParts): OAuthParts {
 
 /** Counts one OAuth step of this IP (authorize, callback, exchange) against `rateLimits.oauth`. */
 export function hitOAuthLimit(oauth: OAuthParts, step: 'authorize' | 'callback' | 'exchange', ip: string) {
-  return oauth.limiter.hit(stateKeys.global('oauth', step, 'ip', ip));
+  return oauth.limiter.hit(stateKeys.global('oauth', step, 'ip', oauth.networkOf(ip)));
 }

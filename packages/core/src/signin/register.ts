@@ -4,6 +4,7 @@ import { EmailTakenError } from '../accounts/user-repository.js';
 import type { RequestContext } from '../context/request-context.js';
 import { checkPasswordPolicy } from '../password/index.js';
 import { ACCOUNT_JOBS } from '../lifecycle/account-jobs.js';
+import { clientNetworkKey } from '../limits/client-network.js';
 import { stateKeys } from '../state/keys.js';
 import type { AuthEngineParts } from './engine-parts.js';
 import { fail, origin, type Outcome } from './types.js';
@@ -56,7 +57,8 @@ export async function register(
 ): Promise<RegisterResult> {
   const { config, audit } = parts;
   // Per IP across tenants, like the login limits (a tenant header must not multiply it).
-  const limit = await parts.registerLimiter.hit(stateKeys.global('register', 'ip', ctx.ip));
+  const network = clientNetworkKey(ctx.ip, parts.config.rateLimits.ipv6Prefix);
+  const limit = await parts.registerLimiter.hit(stateKeys.global('register', 'ip', network));
   if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
 
   const { signupEnabled, signupAllowedDomains } = config.accounts;

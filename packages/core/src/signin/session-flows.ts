@@ -3,6 +3,7 @@ import { decodeRefreshToken } from '../tokens/refresh-token.js';
 import type { AccessTokenClaims } from '../tokens/claims.js';
 import type { Session } from '../sessions/types.js';
 import type { SessionService } from '../sessions/session-service.js';
+import type { ClientNetworkOf } from '../limits/client-network.js';
 import type { FixedWindowLimiter } from '../limits/fixed-window.js';
 import { stateKeys } from '../state/keys.js';
 import { deviceFingerprint } from '../sessions/device.js';
@@ -15,6 +16,8 @@ export interface SessionFlowParts {
   sessions: SessionService;
   issuer: AccessTokenIssuer;
   refreshLimiter: FixedWindowLimiter;
+  /** The client network of an IP (an IPv6 /64 is one client), for the device in the limit's key. */
+  networkOf: ClientNetworkOf;
   audit: AuditEmitter;
   /** The user as of the session's sign-in, without a Database call (refresh is a hot path). */
   userOf(session: Session): Promise<PublicUser>;
@@ -23,11 +26,12 @@ export interface SessionFlowParts {
 /**
  * `POST /auth/refresh`: per-session rate limit, one rotation, a fresh access token.
  *
- * The limit counts per session *and device* (IP + user agent): it is checked before the
- * secret (a refresh must stay two StateStore calls), and session ids are no secret (access
- * tokens carry them as `sid`), so a per-session count would let anyone flood a victim's
- * session with forged secrets and keep its owner from refreshing. A client looping on
- * refresh still meets the limit from its own device.
+ * The limit counts per session *and device* (client network + user agent): it is checked
+ * before the secret (a refresh must stay two StateStore calls), and session ids are no secret
+ * (access tokens carry them as `sid`), so a per-session count would let anyone flood a
+ * victim's session with forged secrets and keep its owner from refreshing. A client looping
+ * on refresh still meets the limit from its own device (an IPv6 client's whole /64, so new
+ * addresses are no new device here).
  */
 export async function refreshTokens(
   parts: SessionFlowParts,
@@ -37,7 +41,13 @@ export async function refreshTokens(
   const decoded = decodeRefreshToken(refreshToken);
   if (!decoded) return fail('invalid_refresh_token');
   const limit = await parts.refreshLimiter.hit(
-    stateKeys.user(decoded.tenant, decoded.userId, 'refresh-rate', decoded.sessionId, deviceFingerprint(ctx)),
+    stateKeys.user(
+      decoded.tenant,
+      decoded.userId,
+      'refresh-rate',
+      decoded.sessionId,
+      deviceFingerprint({ ip: parts.networkOf(ctx.ip), userAgent: ctx.userAgent }),
+    ),
   );
   if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
 

@@ -17,6 +17,13 @@ export const stateKeys = {
   user(tenant: string, userId: string, ...parts: string[]): string {
     return `${PREFIX}:{${assertPart(tenant)}:${assertPart(userId)}}:${parts.map(assertPart).join(':')}`;
   },
+  /**
+   * A key in the hash slot of `group` (not a user's): an index and the keys it records must
+   * share a slot, e.g. the (identifier, IP) counters seen for one login identifier.
+   */
+  grouped(group: string, ...parts: string[]): string {
+    return `${PREFIX}:{${assertPart(group)}}:${parts.map(assertPart).join(':')}`;
+  },
   /** A key with its own slot (rate-limit counters, one-time codes). */
   global(...parts: string[]): string {
     return `${PREFIX}:${parts.map(assertPart).join(':')}`;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createConfig } from '../../src/config/index.js';
-import { FixedWindowLimiter, LoginThrottle } from '../../src/limits/index.js';
+import { FixedWindowLimiter, LoginThrottle, type LoginAttempt } from '../../src/limits/index.js';
 import { MemoryStateStore } from '../../src/state/index.js';
 import { ManualClock } from '../../src/util/clock.js';
 
@@ -87,6 +87,60 @@ describe('LoginThrottle', () => {
     const keys = [...(store as unknown as { entries: Map<string, unknown> }).entries.keys()];
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) expect(key).not.toMatch(/example\.com|1\.2\.3\.4/);
+  });
+
+  it('admin unlock clears the (identifier, IP) throttles of every network, and state() shows them until then', async () => {
+    const { throttle, clock } = setup();
+    const networks = ['203.0.113.7', '2001:db8:1:2::1', '198.51.100.9'];
+    for (const ip of networks) {
+      for (let i = 0; i < 10; i++) {
+        const attempt = await throttle.begin('default', 'held@example.com', ip);
+        expect(attempt.allowed).toBe(true);
+        await throttle.recordFailure('default', 'held@example.com', ip, attempt as LoginAttempt);
+      }
+      expect(await throttle.begin('default', 'held@example.com', ip)).toMatchObject({
+        reason: 'rate_limited',
+      });
+      clock.advance(60_000);
+    }
+    // The longest-lasting throttle is the last network's, opened 2 minutes after the first.
+    expect(await throttle.state('default', 'held@example.com')).toEqual({
+      lockedForMs: 0,
+      throttledForMs: 900_000 - 60_000,
+    });
+    await throttle.unlock('default', 'held@example.com');
+    expect(await throttle.state('default', 'held@example.com')).toEqual({
+      lockedForMs: 0,
+      throttledForMs: 0,
+    });
+    for (const ip of networks) {
+      expect((await throttle.begin('default', 'held@example.com', ip)).allowed, ip).toBe(true);
+    }
+  });
+
+  it('state() shows a lockout and how long it lasts; unlock lifts it', async () => {
+    const { throttle, clock } = setup('highSecurity');
+    for (let i = 0; i < 10; i++) await throttle.recordFailure('default', 'locked@example.com', `10.1.0.${i}`);
+    clock.advance(100_000);
+    const state = await throttle.state('default', 'locked@example.com');
+    expect(state.lockedForMs).toBe(900_000 - 100_000);
+    await throttle.unlock('default', 'locked@example.com');
+    expect((await throttle.state('default', 'locked@example.com')).lockedForMs).toBe(0);
+    expect(await throttle.isLocked('default', 'locked@example.com')).toBe(false);
+  });
+
+  it('counts an IPv6 client by its /64 and an IPv4-mapped address as the IPv4 address', async () => {
+    const { throttle } = setup();
+    for (let i = 1; i <= 10; i++)
+      await throttle.recordFailure('default', 'six@example.com', `2001:db8:a:b::${i}`);
+    expect(await throttle.check('default', 'six@example.com', '2001:db8:a:b:ffff:1:2:3')).toMatchObject({
+      reason: 'rate_limited',
+    });
+    expect((await throttle.check('default', 'six@example.com', '2001:db8:a:c::1')).allowed).toBe(true);
+    for (let i = 0; i < 10; i++) await throttle.recordFailure('default', 'four@example.com', '192.0.2.44');
+    expect(await throttle.check('default', 'four@example.com', '::ffff:192.0.2.44')).toMatchObject({
+      reason: 'rate_limited',
+    });
   });
 
   it('counts exactly under parallel failures', async () => {

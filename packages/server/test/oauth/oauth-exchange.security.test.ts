@@ -235,4 +235,15 @@ describe('OAuth over HTTPS, with tenancy and tight rate limits', () => {
     }
     expect(exchanges.map((response) => response.statusCode)).toEqual([400, 400, 400, 429]);
   });
+
+  it('an IPv6 client is its /64: new addresses in it share the budget, another /64 does not', async () => {
+    const callback = (remoteAddress: string) =>
+      server.app.inject({ url: `/api/v1/oauth/${PROVIDER}/callback?state=x`, remoteAddress });
+    const statuses = [];
+    for (const host of [':1', ':2:3', 'a:b:c:d', 'ffff:ffff:ffff:ffff']) {
+      statuses.push((await callback(`2001:db8:9:9:${host}`)).statusCode);
+    }
+    expect(statuses).toEqual([400, 400, 400, 429]);
+    expect((await callback('2001:db8:9:a::1')).statusCode).toBe(400);
+  });
 });

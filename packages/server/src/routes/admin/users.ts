@@ -11,7 +11,7 @@ import {
 } from '@gatehouse/core';
 import { problem } from '../../errors/problem.js';
 import { sendProblem } from '../../plugins/error-handler.js';
-import { noContent, problemSchema, userSchema } from '../schemas.js';
+import { noContent, problemSchema, toIso, userSchema } from '../schemas.js';
 
 const userParams = z.object({ id: z.string().uuid() });
 const SYSTEM_ROLES = ['user', 'admin'] as const;
@@ -44,6 +44,15 @@ const listQuery = z.object({
 });
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
+
+/** GET /admin/users/:id: the account and the login throttle's hold on its address. */
+const adminUserView = z.object({
+  user: userSchema,
+  lockedOut: z.boolean().describe('Locked out by failed logins: every attempt is 423, until lockedUntil'),
+  lockedUntil: z.string().nullable(),
+  throttled: z.boolean().describe('Failed logins from at least one client network: attempts from it are 429'),
+  throttledUntil: z.string().nullable().describe('When the last of those throttles ends'),
+});
 const userResponse = { 200: z.object({ user: userSchema }), ...errors };
 
 type StatusChange = (tenant: string, id: string, ctx: RequestContext) => Promise<UserRow | undefined>;
@@ -90,15 +99,22 @@ export async function adminUserRoutes(app: FastifyInstance, engine: AuthEngine):
     '/users/:id',
     {
       schema: {
-        ...schema('One account, and whether a login lockout is active'),
+        ...schema('One account, and whether the login throttle holds its address, until when'),
         params: userParams,
-        response: { 200: z.object({ user: userSchema, lockedOut: z.boolean() }), ...errors },
+        response: { 200: adminUserView, ...errors },
       },
     },
     async (request, reply) => {
       const view = await engine.getUser(request.auth!.actingTenant, request.params.id);
       if (!view) return notFound(request, reply);
-      return reply.send({ user: await publicUser(view.user), lockedOut: view.lockedOut });
+      const until = (ms: number) => (ms > 0 ? toIso(engine.gatehouse.clock.now() + ms) : null);
+      return reply.send({
+        user: await publicUser(view.user),
+        lockedOut: view.lockedOut,
+        lockedUntil: until(view.lockedForMs),
+        throttled: view.throttled,
+        throttledUntil: until(view.throttledForMs),
+      });
     },
   );
 
@@ -122,7 +138,11 @@ export async function adminUserRoutes(app: FastifyInstance, engine: AuthEngine):
 
   const statusRoutes: [string, string, StatusChange][] = [
     ['lock', 'Lock an account until unlocked, and end its sessions', engine.lockUser.bind(engine)],
-    ['unlock', "Lift an admin's lock and any login lockout", engine.unlockUser.bind(engine)],
+    [
+      'unlock',
+      "Lift an admin's lock, any login lockout and every login throttle of the address",
+      engine.unlockUser.bind(engine),
+    ],
     ['disable', 'Disable an account and end its sessions', engine.disableUser.bind(engine)],
     ['enable', 'Enable a disabled account', engine.enableUser.bind(engine)],
   ];
