@@ -40,6 +40,9 @@ describe('operations endpoints', () => {
       kty: 'OKP',
     });
     for (const key of keys) expect(key).not.toHaveProperty('d');
+    // No verifier caches it longer than a rotation waits for the next key to be seen.
+    const { keyRefreshIntervalSeconds } = server.gatehouse.config.tokens;
+    expect(response.headers['cache-control']).toBe(`public, max-age=${keyRefreshIntervalSeconds}`);
   });
 
   it('GET /docs/json is an OpenAPI 3.1 document listing the routes', async () => {

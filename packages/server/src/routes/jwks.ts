@@ -14,10 +14,13 @@ const jwkSchema = z
 
 /**
  * Public keys for access-token verification: the current key, the next one (published
- * before it signs) and retired ones in their grace window. Cached briefly by clients;
- * the next key is always published long before it signs, so a short cache is safe.
+ * before it signs) and retired ones in their grace window. Cached by clients for no longer
+ * than an instance takes to reload keys (`tokens.keyRefreshIntervalSeconds`): a rotation
+ * waits that long (plus a margin) after the next key appeared, so a verifier that honours the
+ * cache header has always seen a key before it signs.
  */
 export async function jwksRoutes(app: FastifyInstance, gatehouse: Gatehouse): Promise<void> {
+  const maxAge = gatehouse.config.tokens.keyRefreshIntervalSeconds;
   app.withTypeProvider<ZodTypeProvider>().get(
     '/.well-known/jwks.json',
     {
@@ -28,7 +31,7 @@ export async function jwksRoutes(app: FastifyInstance, gatehouse: Gatehouse): Pr
       },
     },
     async (_request, reply) => {
-      reply.header('cache-control', 'public, max-age=60');
+      reply.header('cache-control', `public, max-age=${maxAge}`);
       return gatehouse.keyring.jwks() as { keys: z.infer<typeof jwkSchema>[] };
     },
   );
