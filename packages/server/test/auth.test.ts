@@ -185,6 +185,30 @@ describe('auth flows over HTTP', () => {
     expect((await post('/auth/refresh', { refreshToken: pair.refreshToken })).statusCode).toBe(401);
   });
 
+  it('logout with an empty JSON body (content-type set, nothing sent) is 204 too', async () => {
+    await server.createUser('empty-logout@example.com', PASSWORD);
+    const pair = await login('empty-logout@example.com');
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { authorization: `Bearer ${pair.accessToken}`, 'content-type': 'application/json' },
+      payload: '',
+    });
+    expect(response.statusCode, response.body).toBe(204);
+    expect((await post('/auth/refresh', { refreshToken: pair.refreshToken })).statusCode).toBe(401);
+  });
+
+  it('an empty JSON body where one is required is 400 validation_error', async () => {
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'validation_error' });
+  });
+
   it('logout-all ends every session; revoke needs only the refresh token', async () => {
     await server.createUser('many@example.com', PASSWORD);
     const a = await login('many@example.com');
