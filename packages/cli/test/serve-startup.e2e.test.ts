@@ -14,7 +14,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'gh-e2e-startup-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('gatehouse serve, output piped', () => {
-  it('logs JSON lines: creating the database, migrations applied, listening on its URL, in that order', async () => {
+  it('logs JSON lines: creating the database, database ready (migrated), listening on its URL, in that order', async () => {
     const env = cleanEnv({ PORT: String(await freePort()), GATEHOUSE_DATA_DIR: join(dataDir, 'data') });
     // A first start on a busy machine can take a while: that is what it now explains.
     const server = await startGatehouse(env, 90_000);
@@ -23,7 +23,7 @@ describe('gatehouse serve, output piped', () => {
       const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
       const at = (pattern: RegExp) => messages.findIndex((message) => pattern.test(message));
       const creating = at(/^Creating the embedded database in .*data \(first start only/);
-      const migrated = at(/^Migrations applied in \d/);
+      const migrated = at(/^Database ready \(.*migrations applied\) in \d/);
       const listening = at(new RegExp(`^Gatehouse listening on ${server.url} `));
       expect(
         [creating, migrated, listening].every((index) => index >= 0),
@@ -50,7 +50,7 @@ describeWithCommand('tmux', 'gatehouse serve on a terminal (tmux)', () => {
       await terminal.waitFor(`Gatehouse listening on http://127.0.0.1:${port}`);
       const screen = terminal.screen();
       expect(screen).toMatch(/\[\d\d:\d\d:\d\d\] INFO: Opening the embedded database in /);
-      expect(screen).toMatch(/INFO: Migrations applied in \d/);
+      expect(screen).toMatch(/INFO: Database ready \(.*migrations applied\) in \d/);
       expect(screen).not.toContain('{"level"');
     } finally {
       terminal.close();
