@@ -70,6 +70,7 @@ import type { FactorProof } from './mfa/verify-factor.js';
 import { SmsFactor, confirmSms, sendAccountCode, sendChallengeCode, setupSms } from './mfa/sms/index.js';
 import { isRecentSignIn, stepUp, type StepUpRequest } from './signin/step-up.js';
 import { verifyMfa, type MfaVerifyInput } from './signin/verify-mfa.js';
+import { forSignedInCaller } from './signin/signed-in-failure.js';
 import { CeremonyChallenges } from './webauthn/ceremony-challenges.js';
 import { listPasskeys, removePasskey, type PasskeyView } from './webauthn/manage-passkeys.js';
 import { passkeyFactorOptions } from './webauthn/passkey-factor.js';
@@ -286,12 +287,21 @@ export class AuthEngine {
 
   // Second factors (API.md "MFA, passkeys", "Step-up")
 
-  verifyMfa(input: MfaVerifyInput, ctx: RequestContext): Promise<Outcome<{ tokens: TokenPair }>> {
-    return verifyMfa(this.parts, input, ctx);
+  // Flows of a signed-in caller answer wrong secrets with 400 codes, never 401 ("token dead"):
+  // each goes through `forSignedInCaller`.
+
+  /** Finishes a login challenge; a step-up challenge only with `who`, the session it renews. */
+  verifyMfa(
+    input: MfaVerifyInput,
+    ctx: RequestContext,
+    who?: SignedIn,
+  ): Promise<Outcome<{ tokens: TokenPair }>> {
+    return verifyMfa(this.parts, input, ctx, who);
   }
 
-  stepUp(who: SignedIn, input: StepUpRequest, ctx: RequestContext): Promise<Outcome<{ tokens: TokenPair }>> {
-    return stepUp(this.parts, who, input, ctx);
+  /** Tokens for the same session, or a step-up challenge when a second factor is due. */
+  stepUp(who: SignedIn, input: StepUpRequest, ctx: RequestContext): Promise<SignInResult> {
+    return stepUp(this.parts, who, input, ctx).then(forSignedInCaller);
   }
 
   /** Whether an access token's sign-in is recent enough for a factor or identity change. */
@@ -308,11 +318,11 @@ export class AuthEngine {
   }
 
   confirmTotp(who: SignedIn, code: string, ctx: RequestContext): Promise<Outcome<{ backupCodes: string[] }>> {
-    return confirmTotp(this.parts, who, code, ctx);
+    return confirmTotp(this.parts, who, code, ctx).then(forSignedInCaller);
   }
 
   disableFactor(who: SignedIn, proof: FactorProof, ctx: RequestContext): Promise<Outcome<object>> {
-    return disableFactor(this.parts, who, proof, ctx);
+    return disableFactor(this.parts, who, proof, ctx).then(forSignedInCaller);
   }
 
   regenerateBackupCodes(
@@ -320,7 +330,7 @@ export class AuthEngine {
     code: string,
     ctx: RequestContext,
   ): Promise<Outcome<{ backupCodes: string[] }>> {
-    return regenerateBackupCodes(this.parts, who, code, ctx);
+    return regenerateBackupCodes(this.parts, who, code, ctx).then(forSignedInCaller);
   }
 
   /** Admin: removes every second factor of a user (audited, sessions ended, user told). */
@@ -348,7 +358,7 @@ export class AuthEngine {
 
   /** Step-up checked by the caller: the factor on; backup codes when it is the first factor. */
   confirmSms(who: SignedIn, code: string, ctx: RequestContext): Promise<Outcome<{ backupCodes: string[] }>> {
-    return confirmSms(this.parts, who, code, ctx);
+    return confirmSms(this.parts, who, code, ctx).then(forSignedInCaller);
   }
 
   /** A sign-in code for a login challenge that offers 'sms'. */
@@ -377,7 +387,7 @@ export class AuthEngine {
     input: RegisterPasskeyInput,
     ctx: RequestContext,
   ): Promise<Outcome<{ passkey: PasskeyView }>> {
-    return registerPasskey(this.parts, who, input, ctx);
+    return registerPasskey(this.parts, who, input, ctx).then(forSignedInCaller);
   }
 
   /** Request options: an email's passkeys (decoys for an address without any), or none (discoverable). */
@@ -401,13 +411,9 @@ export class AuthEngine {
     return passkeyFactorOptions(this.parts, challengeId, ctx);
   }
 
-  /** Step-up with a user-verified passkey, or a password + a passkey without UV. */
-  stepUpWithPasskey(
-    who: SignedIn,
-    input: PasskeyStepUpInput,
-    ctx: RequestContext,
-  ): Promise<Outcome<{ tokens: TokenPair }>> {
-    return stepUpWithPasskey(this.parts, who, input, ctx);
+  /** Step-up with a passkey: tokens, or a challenge for another factor (no UV, no password). */
+  stepUpWithPasskey(who: SignedIn, input: PasskeyStepUpInput, ctx: RequestContext): Promise<SignInResult> {
+    return stepUpWithPasskey(this.parts, who, input, ctx).then(forSignedInCaller);
   }
 
   listPasskeys(who: SignedIn, ctx: RequestContext): Promise<PasskeyView[]> {
@@ -548,11 +554,11 @@ export class AuthEngine {
   }
 
   changePassword(who: SignedIn, input: ChangePasswordInput, ctx: RequestContext): Promise<Outcome<object>> {
-    return changePassword(this.parts, who, input, ctx);
+    return changePassword(this.parts, who, input, ctx).then(forSignedInCaller);
   }
 
   deleteAccount(who: SignedIn, password: string | undefined, ctx: RequestContext): Promise<Outcome<object>> {
-    return deleteAccount(this.parts, who, password, ctx);
+    return deleteAccount(this.parts, who, password, ctx).then(forSignedInCaller);
   }
 
   async getProfile(tenant: string, userId: string): Promise<Profile | undefined> {
@@ -586,7 +592,9 @@ export class AuthEngine {
     code: string,
     ctx: RequestContext,
   ): Promise<Outcome<{ user: PublicUser }>> {
-    return confirmEmailChange({ ...this.parts, db: this.gatehouse.database.db }, who, code, ctx);
+    return confirmEmailChange({ ...this.parts, db: this.gatehouse.database.db }, who, code, ctx).then(
+      forSignedInCaller,
+    );
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,8 @@ export type AuthErrorCode =
   | 'oauth_failed'
   | 'invalid_code'
   | 'invalid_passkey'
+  | 'invalid_current_password'
+  | 'invalid_second_factor'
   | 'step_up_required'
   | 'mfa_enrollment_required'
   | 'unauthorized'

@@ -2,7 +2,7 @@ import type { UserRow } from '../accounts/user-repository.js';
 import type { RequestContext } from '../context/request-context.js';
 import { retryAfter } from '../limits/fixed-window.js';
 import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type Outcome } from '../signin/types.js';
+import { fail, origin, type Failure, type Outcome } from '../signin/types.js';
 import { stateKeys } from '../state/keys.js';
 
 /**
@@ -25,4 +25,20 @@ export async function spendFailureBudget(
     return fail('rate_limited', { retryAfterSeconds: retryAfter(budget.ttlMs) });
   }
   return { ok: true, giveBack: () => parts.mfa.store.increment(key, { by: -1, ttlMs }) };
+}
+
+/**
+ * Whether the budget is already spent, without spending it: a submission on a challenge its
+ * failures ended is answered 429 while the account's budget is out, like one on a new challenge.
+ */
+export async function failureBudgetSpent(
+  parts: AuthEngineParts,
+  user: Pick<UserRow, 'id'>,
+  ctx: RequestContext,
+): Promise<Failure | null> {
+  const { maxFailures, failureWindowSeconds } = parts.config.mfa;
+  const key = stateKeys.user(ctx.tenant, user.id, 'mfa', 'failures');
+  const budget = await parts.mfa.store.increment(key, { by: 0, ttlMs: failureWindowSeconds * 1000 });
+  if (budget.value < maxFailures) return null;
+  return fail('rate_limited', { retryAfterSeconds: retryAfter(budget.ttlMs) });
 }

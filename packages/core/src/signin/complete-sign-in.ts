@@ -1,6 +1,7 @@
 import { toPublicUser } from '../accounts/public-user.js';
 import type { UserRow } from '../accounts/user-repository.js';
 import type { RequestContext } from '../context/request-context.js';
+import type { ChallengeMethod } from '../mfa/mfa-challenges.js';
 import type { AuthMethod } from '../tokens/claims.js';
 import type { AuthEngineParts } from './engine-parts.js';
 import { tokenPair } from './session-flows.js';
@@ -12,6 +13,11 @@ export interface CompleteSignInOptions {
    * or this call finishes a second-factor challenge.
    */
   mfaSatisfied?: boolean;
+  /**
+   * What may finish this sign-in when it is not the account's enrolled factors (after a
+   * passkey without user verification: the other factors and the password). Empty: none needed.
+   */
+  methods?: ChallengeMethod[];
 }
 
 /**
@@ -29,7 +35,8 @@ export async function completeSignIn(
 ): Promise<SignInResult> {
   const refusal = refuseAccount(parts, user, ctx);
   if (refusal) return refusal;
-  const methods = await parts.mfa.factors.enrolledMethods(user.id);
+  const enrolled = await parts.mfa.factors.enrolledMethods(user.id);
+  const methods = options.methods ?? enrolled;
   if (methods.length > 0 && !options.mfaSatisfied) {
     const challengeId = await parts.mfa.challenges.create({
       tenant: ctx.tenant,
@@ -56,7 +63,7 @@ export async function completeSignIn(
       ...origin(ctx),
     });
   }
-  return issueSession(parts, user, amr, ctx, methods.length > 0);
+  return issueSession(parts, user, amr, ctx, enrolled.length > 0);
 }
 
 /** Account state (API.md "Account state"): revealed only after the first factor checked out. */

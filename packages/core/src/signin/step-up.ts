@@ -1,12 +1,14 @@
+import { toPublicUser } from '../accounts/public-user.js';
+import type { UserRow } from '../accounts/user-repository.js';
 import type { RequestContext } from '../context/request-context.js';
 import { checkCurrentPassword } from '../lifecycle/current-password.js';
 import type { SignedIn } from '../lifecycle/change-password.js';
+import type { ChallengeMethod } from '../mfa/mfa-challenges.js';
 import { verifySecondFactor, type FactorProof } from '../mfa/verify-factor.js';
 import type { AuthMethod } from '../tokens/claims.js';
 import type { AuthEngineParts } from './engine-parts.js';
 import { tokenPair } from './session-flows.js';
-import { fail, type Outcome, type TokenPair } from './types.js';
-import { toPublicUser } from '../accounts/public-user.js';
+import { fail, origin, type Outcome, type SignInResult, type TokenPair } from './types.js';
 
 export interface StepUpRequest {
   password: string;
@@ -14,30 +16,70 @@ export interface StepUpRequest {
 }
 
 /**
- * POST /auth/step-up: the factors of a login of this account, again — the password (under
- * the login throttles: failed step-ups count like failed logins), then a second factor when
- * one is enrolled — and the same session gets a fresh `auth_time` and `amr` with a rotated
- * refresh token. A passkey step-up arrives with the passkey work.
+ * POST /auth/step-up { password, mfa? }: the factors of a login of this account, again — the
+ * password (under the login throttles: failed step-ups count like failed logins), then a
+ * second factor when one is enrolled. With `mfa` in the body that factor is checked at once;
+ * without, the answer is a step-up challenge (`{ mfaRequired, challengeId, methods }`) that
+ * the same session finishes at POST /auth/mfa/verify, as a login does. Either way the same
+ * session gets a fresh `auth_time` and `amr` with a rotated refresh token.
  */
 export async function stepUp(
   parts: AuthEngineParts,
   who: SignedIn,
   input: StepUpRequest,
   ctx: RequestContext,
-): Promise<Outcome<{ tokens: TokenPair }>> {
+): Promise<SignInResult> {
   const user = await parts.users.findById(ctx.tenant, who.userId);
   if (!user || user.status !== 'active') return fail('unauthorized');
   const refused = await checkCurrentPassword(parts, user, input.password, ctx);
   if (refused) return refused;
 
   const methods = await parts.mfa.factors.enrolledMethods(user.id);
-  const amr: AuthMethod[] = ['pwd'];
-  if (methods.length > 0) {
-    if (!input.mfa) return fail('invalid_code', { reason: 'mfa_required' });
-    const second = await verifySecondFactor(parts, user, input.mfa, ctx);
-    if (!second.ok) return second;
-    amr.push(second.amr, 'mfa');
-  }
+  if (methods.length === 0) return renewSession(parts, user, who, ['pwd'], ctx);
+  if (!input.mfa) return stepUpChallenge(parts, user, who, ['pwd'], methods, ctx);
+  const second = await verifySecondFactor(parts, user, input.mfa, ctx);
+  if (!second.ok) return second;
+  return renewSession(parts, user, who, ['pwd', second.amr, 'mfa'], ctx);
+}
+
+/**
+ * The first factor of a step-up checked out and the account has another: a challenge bound
+ * to this user and session. Its success renews this session; it never creates one.
+ */
+export async function stepUpChallenge(
+  parts: AuthEngineParts,
+  user: UserRow,
+  who: SignedIn,
+  amr: AuthMethod[],
+  methods: ChallengeMethod[],
+  ctx: RequestContext,
+): Promise<SignInResult> {
+  const challengeId = await parts.mfa.challenges.create({
+    tenant: ctx.tenant,
+    userId: user.id,
+    amr,
+    methods,
+    stepUp: { sessionId: who.sessionId },
+  });
+  parts.audit.emit({
+    type: 'step_up.mfa_required',
+    tenant: ctx.tenant,
+    userId: user.id,
+    sessionId: who.sessionId,
+    data: { methods: methods.join(' ') },
+    ...origin(ctx),
+  });
+  return { ok: true, mfa: { mfaRequired: true, challengeId, methods } };
+}
+
+/** Every factor of the step-up checked out: the same session, fresh auth_time and amr, a new refresh token. */
+export async function renewSession(
+  parts: AuthEngineParts,
+  user: UserRow,
+  who: SignedIn,
+  amr: AuthMethod[],
+  ctx: RequestContext,
+): Promise<Outcome<{ tokens: TokenPair }>> {
   const stepped = await parts.sessions.stepUpSession({
     tenant: ctx.tenant,
     userId: user.id,
@@ -46,7 +88,8 @@ export async function stepUp(
     ctx,
   });
   if (!stepped.ok) return fail('invalid_token');
-  const publicUser = stepped.session.user ?? toPublicUser(user, methods.length > 0);
+  const mfaEnabled = async () => (await parts.mfa.factors.enrolledMethods(user.id)).length > 0;
+  const publicUser = stepped.session.user ?? toPublicUser(user, await mfaEnabled());
   return { ok: true, tokens: tokenPair(parts.issuer, stepped.session, stepped.refreshToken, publicUser) };
 }
 

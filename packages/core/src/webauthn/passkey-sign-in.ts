@@ -1,6 +1,8 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { RequestContext } from '../context/request-context.js';
-import type { FactorMethod, FactorRepository } from '../mfa/factor-repository.js';
+import type { UserRow } from '../accounts/user-repository.js';
+import type { FactorMethod } from '../mfa/factor-repository.js';
+import type { ChallengeMethod } from '../mfa/mfa-challenges.js';
 import { completeSignIn } from '../signin/complete-sign-in.js';
 import type { AuthEngineParts } from '../signin/engine-parts.js';
 import { fail, type SignInResult } from '../signin/types.js';
@@ -43,8 +45,10 @@ async function allowedFor(
 /**
  * POST /auth/webauthn/authenticate/verify: a passkey as the first factor, then the one
  * sign-in pipeline. With user verification the passkey is two factors in one (possession
- * plus PIN or biometric: amr hwk+mfa) and satisfies MFA on its own; without, it is
- * possession only (amr hwk) and the account's other factors are asked for.
+ * plus PIN or biometric: amr hwk+mfa) and satisfies MFA on its own. Without, it is
+ * possession only (amr hwk): an account with another factor — the password counts — gets a
+ * challenge for it (`methodsAfterPasskey`), never a session; only an account with nothing
+ * else (passkeys only) signs in with the passkey alone.
  */
 export async function signInWithPasskey(
   parts: AuthEngineParts,
@@ -61,7 +65,20 @@ export async function signInWithPasskey(
   const user = await parts.users.findById(ctx.tenant, verified.passkey.userId);
   if (!user || user.status === 'deleted') return fail('invalid_credentials');
   if (verified.userVerified) return completeSignIn(parts, user, ['hwk', 'mfa'], ctx, { mfaSatisfied: true });
-  return completeSignIn(withoutPasskeyFactor(parts), user, ['hwk'], ctx);
+  return completeSignIn(parts, user, ['hwk'], ctx, { methods: await methodsAfterPasskey(parts, user) });
+}
+
+/**
+ * What may follow a passkey without user verification, at sign-in and step-up: the account's
+ * other factors, and its password (something known after something held: two factors, as a
+ * password login followed by the passkey).
+ */
+export async function methodsAfterPasskey(
+  parts: AuthEngineParts,
+  user: Pick<UserRow, 'id'>,
+): Promise<ChallengeMethod[]> {
+  const others: ChallengeMethod[] = factorsBesidesPasskeys(await parts.mfa.factors.enrolledMethods(user.id));
+  return (await parts.users.passwordHash(user.id)) ? [...others, 'password'] : others;
 }
 
 /**
@@ -72,12 +89,4 @@ export async function signInWithPasskey(
 export function factorsBesidesPasskeys(methods: readonly FactorMethod[]): FactorMethod[] {
   const others = methods.filter((method) => method !== 'webauthn');
   return others.some((method) => method !== 'backup_code') ? others : [];
-}
-
-function withoutPasskeyFactor(parts: AuthEngineParts): AuthEngineParts {
-  const { factors } = parts.mfa;
-  // The pipeline reads only `enrolledMethods`; every other method stays the repository's own.
-  const filtered: FactorRepository = Object.create(factors) as FactorRepository;
-  filtered.enrolledMethods = async (userId) => factorsBesidesPasskeys(await factors.enrolledMethods(userId));
-  return { ...parts, mfa: { ...parts.mfa, factors: filtered } };
 }

@@ -36,6 +36,12 @@ const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   device_mismatch: { status: 401, title: 'This session belongs to another device' },
   invalid_code: { status: 401, title: 'The code is invalid, expired or already used' },
   invalid_passkey: { status: 400, title: 'The passkey response could not be verified' },
+  // A signed-in caller's wrong secret: 400, never 401 (which clients read as "token dead").
+  invalid_current_password: { status: 400, title: 'The current password is wrong' },
+  invalid_second_factor: {
+    status: 400,
+    title: 'The second-factor code or passkey is wrong, expired or already used',
+  },
   forbidden: { status: 403, title: 'Not allowed' },
   account_disabled: { status: 403, title: 'The account is disabled' },
   email_unverified: { status: 403, title: 'The email address is not verified' },

@@ -115,3 +115,22 @@ export function signedInUser(request: FastifyRequest): { userId: string; session
   if (!auth) throw new AuthError('unauthorized', 'Send an access token as Authorization: Bearer <token>');
   return { userId: auth.claims.sub, sessionId: auth.claims.sid };
 }
+
+/**
+ * The signed-in user of a request that may carry a bearer (POST /auth/mfa/verify finishes
+ * login and step-up challenges alike): none without a usable bearer, so a stale token never
+ * gets in the way of a login; the engine refuses a step-up challenge without one.
+ */
+export async function optionalSignedInUser(
+  engine: AuthEngine,
+  request: FastifyRequest,
+): Promise<{ userId: string; sessionId: string } | undefined> {
+  if (!bearerToken(request)) return undefined;
+  try {
+    request.auth = await authenticate(engine, request);
+  } catch (error) {
+    if (error instanceof AuthError && error.code === 'invalid_token') return undefined;
+    throw error; // a backend outage fails closed
+  }
+  return signedInUser(request);
+}

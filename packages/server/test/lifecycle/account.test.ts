@@ -53,7 +53,9 @@ describe('profile and account deletion', () => {
     const one = await api.login('leaving@example.com');
     const two = await api.login('leaving@example.com');
     const wrong = await api.delete('/users/account', { password: 'not the password' }, one.accessToken);
-    expect(wrong.statusCode).toBe(401);
+    // A signed-in caller's wrong password is 400, never 401 (clients read 401 as "token dead").
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().code).toBe('invalid_current_password');
     const deleted = await api.delete('/users/account', { password: PASSWORD }, one.accessToken);
     expect(deleted.statusCode, deleted.body).toBe(204);
     for (const session of [one, two]) {

@@ -166,8 +166,8 @@ describe('password change', () => {
       { currentPassword: 'not my password', newPassword: NEW_PASSWORD },
       current.accessToken,
     );
-    expect(wrong.statusCode).toBe(401);
-    expect(wrong.json().code).toBe('invalid_credentials');
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().code).toBe('invalid_current_password');
 
     const changed = await api.post(
       '/users/password/change',
@@ -214,7 +214,7 @@ describe('password change', () => {
         { currentPassword: 'wrong one here', newPassword: NEW_PASSWORD },
         accessToken,
       );
-    for (let i = 0; i < 3; i += 1) expect((await attempt()).statusCode).toBe(401);
+    for (let i = 0; i < 3; i += 1) expect((await attempt()).statusCode).toBe(400);
     const limited = await attempt();
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBeDefined();

@@ -130,7 +130,8 @@ describe('SMS codes as a second factor over HTTP', () => {
     expect(setup.json().phone).toBe('+1••••••0105');
     const secondCode = await api.lastCode(second);
     const stale = await api.post('/auth/mfa/sms/confirm', { code: firstCode }, session.accessToken);
-    expect(stale.statusCode).toBe(401);
+    expect(stale.statusCode).toBe(400);
+    expect(stale.json().code).toBe('invalid_second_factor');
     const ok = await api.post('/auth/mfa/sms/confirm', { code: secondCode }, session.accessToken);
     expect(ok.statusCode, ok.body).toBe(200);
     // A confirmed number is not replaced by a new setup: disable it first.

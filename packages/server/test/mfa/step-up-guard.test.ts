@@ -80,7 +80,7 @@ describe('step-up (API.md "Step-up")', () => {
       await local.createUser('throttled-stepup@example.com', PASSWORD);
       const { accessToken } = await localApi.login('throttled-stepup@example.com');
       const attempt = () => localApi.post('/auth/step-up', { password: 'wrong wrong wrong' }, accessToken);
-      for (let i = 0; i < 3; i += 1) expect((await attempt()).statusCode).toBe(401);
+      for (let i = 0; i < 3; i += 1) expect((await attempt()).statusCode).toBe(400);
       expect((await attempt()).statusCode).toBe(429);
     } finally {
       await local.close();

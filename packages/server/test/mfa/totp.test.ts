@@ -59,8 +59,8 @@ describe('TOTP second factor over HTTP', () => {
     for (let i = 0; i < 5; i += 1)
       expect((await api.verify(challengeId, 'totp', wrong)).statusCode).toBe(401);
     step();
-    // The challenge is gone; the account's budget (5) is spent too.
-    expect((await api.verify(challengeId, 'totp', api.code(secret))).statusCode).toBe(401);
+    // The challenge is dead and the account's budget (5) is spent: 429 on it and on a new one.
+    expect((await api.verify(challengeId, 'totp', api.code(secret))).statusCode).toBe(429);
     const fresh = await api.challenge('challenge@example.com');
     expect((await api.verify(fresh.challengeId, 'totp', api.code(secret))).statusCode).toBe(429);
     clock.advance(15 * 60_000 + 1_000);
@@ -150,14 +150,19 @@ describe('TOTP second factor over HTTP', () => {
     const refreshed = (await api.post('/auth/refresh', { refreshToken: session.refreshToken })).json();
     expect(claimsOf(refreshed.accessToken).auth_time).toBe(claimsOf(session.accessToken).auth_time);
 
+    // The password alone: a step-up challenge for the second factor (finished at /mfa/verify).
     const noFactor = await api.post('/auth/step-up', { password: PASSWORD }, refreshed.accessToken);
-    expect(noFactor.statusCode).toBe(401);
+    expect(noFactor.json()).toEqual({
+      mfaRequired: true,
+      challengeId: expect.any(String),
+      methods: ['totp', 'backup_code'],
+    });
     const wrongPassword = await api.post(
       '/auth/step-up',
       { password: 'not it at all', mfa: { method: 'totp', code: api.code(secret) } },
       refreshed.accessToken,
     );
-    expect(wrongPassword.json().code).toBe('invalid_credentials');
+    expect(wrongPassword.json().code).toBe('invalid_current_password');
     const stepped = await api.post(
       '/auth/step-up',
       { password: PASSWORD, mfa: { method: 'totp', code: api.code(secret) } },
@@ -182,7 +187,8 @@ describe('TOTP second factor over HTTP', () => {
     const other = await api.fullLogin('disable@example.com', secret);
     step();
     const bad = await api.post('/auth/mfa/disable', { method: 'totp', code: '000001' }, session.accessToken);
-    expect(bad.statusCode).toBe(401);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('invalid_second_factor');
     const ok = await api.post(
       '/auth/mfa/disable',
       { method: 'totp', code: api.code(secret) },

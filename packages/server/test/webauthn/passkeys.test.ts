@@ -103,11 +103,11 @@ describe('passkeys over HTTP', () => {
 
     const first = await api.signIn(noUv, 'both@example.com');
     expect(first.statusCode, first.body).toBe(200);
-    // The passkey just used is not offered as its own second factor.
+    // The passkey just used is not offered as its own second factor; the password is.
     expect(first.json()).toEqual({
       mfaRequired: true,
       challengeId: expect.any(String),
-      methods: ['totp', 'backup_code'],
+      methods: ['totp', 'backup_code', 'password'],
     });
     clock.advance(30_000);
     const finished = await api.verify(first.json().challengeId, 'totp', api.code(secret));
@@ -119,15 +119,6 @@ describe('passkeys over HTTP', () => {
     await api.enrol(session.accessToken, uv);
     const direct = await api.signIn(uv, 'both@example.com');
     expect(claimsOf(direct.json().accessToken).amr).toEqual(['hwk', 'mfa']);
-  });
-
-  it('without user verification and no other factor: a session whose amr shows a single factor', async () => {
-    const session = await signedUp('single@example.com');
-    const noUv = api.authenticator({ userVerified: false });
-    await api.enrol(session.accessToken, noUv);
-    const response = await api.signIn(noUv, 'single@example.com');
-    expect(response.statusCode, response.body).toBe(200);
-    expect(claimsOf(response.json().accessToken).amr).toEqual(['hwk']);
   });
 
   it('a passkey is a second factor after a password: mfa/challenge gives options, mfa/verify takes the assertion', async () => {
@@ -298,13 +289,16 @@ describe('passkeys over HTTP', () => {
     expect(removal.json().code).toBe('step_up_required');
     expect((await api.get('/auth/webauthn/credentials', session.accessToken)).statusCode).toBe(200);
 
+    // Without UV the passkey alone is possession only: the account's password is asked for.
     const withoutUv = await api.assertion(key, undefined, { userVerified: false });
     const weak = await api.post('/auth/step-up', { credential: withoutUv }, session.accessToken);
-    expect(weak.json()).toMatchObject({ code: 'invalid_credentials', reason: 'user_verification_required' });
-    // Without UV the passkey is the second factor after the password, as at login.
+    expect(weak.json()).toMatchObject({ mfaRequired: true, methods: ['password'] });
+    // Or the password comes with it: the passkey is the second factor after it, as at login.
     const noUv = () => api.assertion(key, undefined, { userVerified: false });
     const wrong = { credential: await noUv(), password: 'not the password' };
-    expect((await api.post('/auth/step-up', wrong, session.accessToken)).statusCode).toBe(401);
+    expect((await api.post('/auth/step-up', wrong, session.accessToken)).json().code).toBe(
+      'invalid_current_password',
+    );
     const both = await api.post(
       '/auth/step-up',
       { credential: await noUv(), password: PASSWORD },

@@ -2,9 +2,21 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthEngine } from '@gatehouse/core';
-import { requireRecentSignIn, requireUser, signedInUser } from '../../plugins/auth-guard.js';
+import {
+  optionalSignedInUser,
+  requireRecentSignIn,
+  requireUser,
+  signedInUser,
+} from '../../plugins/auth-guard.js';
 import { sendFailure } from '../respond.js';
-import { noContent, passwordSchema, problemSchema, tokenPairSchema, factorFailures } from '../schemas.js';
+import {
+  factorFailures,
+  mfaRequiredSchema,
+  noContent,
+  passwordSchema,
+  problemSchema,
+  tokenPairSchema,
+} from '../schemas.js';
 import { smsCodeSent } from './mfa-sms.js';
 import { assertionSchema, requestOptionsSchema } from './webauthn.js';
 
@@ -29,9 +41,18 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
     {
       schema: {
         tags: ['mfa'],
-        summary: 'Finish a sign-in with a second factor',
+        summary:
+          'Finish a sign-in or step-up challenge with a second factor (a step-up challenge with the bearer of its session)',
         body: z.union([
           z.object({ challengeId: challengeIdSchema, method, code }).strict(),
+          // After a passkey without user verification, the password is the second factor.
+          z
+            .object({
+              challengeId: challengeIdSchema,
+              method: z.literal('password'),
+              password: passwordSchema,
+            })
+            .strict(),
           z
             .object({
               challengeId: challengeIdSchema,
@@ -40,11 +61,13 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
             })
             .strict(),
         ]),
-        response: { 200: tokenPairSchema, ...failures },
+        // 423: the password of a challenge is checked under the login throttles.
+        response: { 200: tokenPairSchema, ...failures, 423: problemSchema },
       },
     },
     async (request, reply) => {
-      const result = await engine.verifyMfa(request.body, request.context());
+      const caller = await optionalSignedInUser(engine, request);
+      const result = await engine.verifyMfa(request.body, request.context(), caller);
       if (!result.ok) return sendFailure(request, reply, result);
       return result.tokens;
     },
@@ -85,7 +108,8 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
       preHandler: signedIn,
       schema: {
         tags: ['mfa'],
-        summary: 'Prove the factors again: same session, fresh auth_time, rotated refresh token',
+        summary:
+          'Prove the factors again: same session, fresh auth_time, rotated refresh token; or a challenge for the second factor',
         security: [{ bearer: [] }],
         body: z.union([
           z.object({ password: passwordSchema, mfa: factorProof.optional() }).strict(),
@@ -93,7 +117,7 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
           // when the passkey cannot verify the user.
           z.object({ credential: assertionSchema, password: passwordSchema.optional() }).strict(),
         ]),
-        response: { 200: tokenPairSchema, ...failures, 423: problemSchema },
+        response: { 200: z.union([tokenPairSchema, mfaRequiredSchema]), ...failures, 423: problemSchema },
       },
     },
     async (request, reply) => {
@@ -103,7 +127,7 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
           ? await engine.stepUpWithPasskey(who(request), body, request.context())
           : await engine.stepUp(who(request), body, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
-      return result.tokens;
+      return 'mfa' in result ? result.mfa : result.tokens;
     },
   );
 
