@@ -212,7 +212,7 @@ suite(title, () => {
 
     const first = await signIn(presenceOnly.page, ADMIN.email);
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ mfaRequired: true, methods: ['totp', 'backup_code'] });
+    expect(first.body).toMatchObject({ mfaRequired: true, methods: ['totp', 'backup_code', 'password'] });
     expect(first.body.accessToken).toBeUndefined();
     const [backupCode] = confirm.body.backupCodes as string[];
     const finished = await call('/auth/mfa/verify', {
