@@ -22,29 +22,36 @@ const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]
 const pin = (core: number, argv: string[]) =>
   has('taskset') ? ['taskset', '-c', String(core), ...argv] : argv;
 
-async function startServer(
+export interface BenchBackends {
+  databaseUrl?: string | undefined;
+  redisUrl?: string | undefined;
+}
+
+/** The built server on `port`, once /health/ready answers (the first start runs initdb: up to two minutes). */
+export async function startServer(
   port: number,
   dataDir: string,
-  databaseUrl: string | undefined,
+  { databaseUrl, redisUrl }: BenchBackends,
+  secret = randomBytes(32).toString('base64'),
 ): Promise<ChildProcess> {
   const env = {
     PATH: process.env.PATH,
     PORT: String(port),
     GATEHOUSE_DATA_DIR: dataDir,
     GATEHOUSE_LOG_LEVEL: 'warn',
-    GATEHOUSE_SECRET: randomBytes(32).toString('base64'),
+    GATEHOUSE_SECRET: secret,
     GATEHOUSE_BOOTSTRAP_ADMIN_EMAIL: 'bench@example.com',
     GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
     // The benchmark measures throughput, not the abuse limits.
     GATEHOUSE_RATE_LIMITS__ENABLED: 'false',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   };
   const [command, ...args] = pin(1, [process.execPath, BIN, 'serve']);
   const child = spawn(command!, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1200; i++) {
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return child;
+      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) return child;
     } catch {
       // starting
     }
@@ -54,7 +61,7 @@ async function startServer(
   throw new Error('server did not start');
 }
 
-async function login(base: string): Promise<{ accessToken: string; refreshToken: string }> {
+export async function login(base: string): Promise<{ accessToken: string; refreshToken: string }> {
   const response = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -131,7 +138,10 @@ export async function runHttpBench(seconds = 8): Promise<void> {
   const scratch = process.env.DATABASE_URL
     ? await createScratchPostgres(process.env.DATABASE_URL)
     : undefined;
-  const server = await startServer(port, dataDir, scratch?.url);
+  const server = await startServer(port, dataDir, {
+    databaseUrl: scratch?.url,
+    redisUrl: process.env.REDIS_URL,
+  });
   try {
     const { accessToken } = await login(base);
     if (has('wrk')) {

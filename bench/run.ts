@@ -5,6 +5,7 @@
  */
 import { runHttpBench } from './http.js';
 import { runLoginBench } from './login.js';
+import { runMemoryBench } from './memory.js';
 import { runPasswordBench } from './password.js';
 import { runSessionBench } from './sessions.js';
 import { runStateStoreBench } from './state-store.js';
@@ -37,4 +38,8 @@ if (section('login')) {
 if (section('http')) {
   console.log('');
   await runHttpBench();
+}
+if (section('memory')) {
+  console.log('');
+  await runMemoryBench();
 }

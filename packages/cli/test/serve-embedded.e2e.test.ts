@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -90,6 +90,29 @@ describe('gatehouse serve on embedded defaults', () => {
     expect(result.stderr).not.toContain('hunter2');
     expect(existsSync(join(dataDir, 'gatehouse.lock'))).toBe(false);
   });
+
+  // A regression guard, not a benchmark (`npm run bench` prints the figures): a fresh data
+  // directory once held ~820 MB (initdb's helper instance, the stock 128 MB buffer pool,
+  // V8's optimised WebAssembly); now ~210 MB, so 400 MB leaves room for any machine.
+  it.runIf(existsSync('/proc/self/status'))(
+    'stays well under 400 MB resident after creating its database',
+    async () => {
+      const fresh = mkdtempSync(join(tmpdir(), 'gh-e2e-memory-'));
+      const env = cleanEnv({ PORT: String(await freePort()), GATEHOUSE_DATA_DIR: fresh });
+      const server = await startGatehouse(env, 120_000);
+      try {
+        expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
+        const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
+        const residentMiB = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+        expect(residentMiB).toBeGreaterThan(0);
+        expect(residentMiB).toBeLessThan(400);
+      } finally {
+        expect(await server.stop()).toBe(0);
+        rmSync(fresh, { recursive: true, force: true });
+      }
+    },
+    180_000,
+  );
 
   it('prints usage for unknown commands', async () => {
     const result = await runCli(['fly'], cleanEnv({}));

@@ -5,6 +5,7 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import { schema } from './schema.js';
 import { migrationsFolder } from './migrations.js';
 import { lockDataDirectory } from './pglite-lock.js';
+import { PGLITE_START_PARAMS, createPgliteDataDirectory } from './pglite-memory.js';
 import { guardDatabaseCall } from './unavailable.js';
 import type { Database, SqlClient } from './types.js';
 
@@ -16,9 +17,14 @@ export interface PgliteOptions {
 export async function openPgliteDatabase(options: PgliteOptions = {}): Promise<Database> {
   const dir = options.dataDir ? resolve(options.dataDir) : undefined;
   const lock = dir ? lockDataDirectory(dir) : undefined;
+  const startOptions = { startParams: [...PGLITE_START_PARAMS] };
   let client: PGlite;
   try {
-    client = dir ? await PGlite.create(join(dir, 'pglite')) : await PGlite.create();
+    if (dir) {
+      // Best effort: if the child cannot run, PGlite creates the directory itself below.
+      await createPgliteDataDirectory(join(dir, 'pglite')).catch(() => false);
+    }
+    client = dir ? await PGlite.create(join(dir, 'pglite'), startOptions) : await PGlite.create(startOptions);
   } catch (error) {
     lock?.release();
     throw error;
