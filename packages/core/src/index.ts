@@ -48,6 +48,7 @@ export type { MagicLinkRequest } from './passwordless/magic-link.js';
 export { MAGIC_LINK_CONFIRM_PATH } from './passwordless/magic-link-mail.js';
 export { allowedRedirect, MAX_REDIRECT_LENGTH } from './passwordless/redirect-origins.js';
 export { CONFIRM_PAGE_CSP, CONFIRM_PAGE_SCRIPT, confirmPageHtml } from './passwordless/confirm-page.js';
+export * from './pages/index.js';
 export {
   OneTimeSecrets,
   tenantOfToken,

@@ -31,6 +31,7 @@ import { healthRoutes } from './routes/health.js';
 import { sessionRoutes } from './routes/sessions/sessions.js';
 import { jwksRoutes } from './routes/jwks.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
+import { registerAccountPages } from './routes/pages/page-scope.js';
 
 export interface BuildAppOptions {
   /** A pino logger; the default is silent (embedding apps and tests). */
@@ -88,6 +89,7 @@ export async function buildApp(engine: AuthEngine, options: BuildAppOptions = {}
 
   await app.register(async (scope) => healthRoutes(scope, gatehouse));
   await app.register(async (scope) => jwksRoutes(scope, gatehouse));
+  await registerAccountPages(app, engine);
   const auth = { bodyLimit: server.authBodyLimitBytes, noStore: true };
   await registerApiArea(
     app,

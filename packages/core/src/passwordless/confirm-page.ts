@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { html, pageCsp, renderPage } from '../pages/html-page.js';
 
 /**
  * The page an emailed magic link opens (GET, served by the server). Opening it consumes
@@ -15,50 +15,26 @@ import { createHash } from 'node:crypto';
  * Tokens never travel in a URL; in cookie mode the refresh cookie carries the session.
  */
 
-const STYLE =
-  'body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem;color:#18181b}' +
-  'button{font:inherit;padding:.5rem 1rem;cursor:pointer}input{font:inherit;padding:.4rem;margin:.5rem 0}';
-
-/** The page's own CSP: its script and style, calls to its own origin, nothing else. */
-export const CONFIRM_PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "connect-src 'self'",
-  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+/** The page's own CSP: its script, calls to its own origin, its style, nothing else. */
+export const CONFIRM_PAGE_CSP = pageCsp({ script: true });
 
 /** The confirm page; `redirectTo` must already be allow-listed (null: stay on the page). */
 export function confirmPageHtml(productName: string, redirectTo: string | null): string {
-  const product = escapeHtml(productName);
-  const target = redirectTo === null ? '' : ` data-redirect-to="${escapeHtml(redirectTo)}"`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Sign in to ${product}</title>
-<style>${STYLE}</style>
-<script src="confirm.js" defer></script>
-</head>
-<body>
-<main id="magic-link"${target}>
-<h1>Sign in to ${product}</h1>
-<p id="status">Press the button to finish signing in. The link works once.</p>
-<button id="sign-in" type="button">Sign in</button>
-<div id="mfa" hidden>
-<label for="code">Code from your authenticator app or text message, or a backup code</label><br>
-<input id="code" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false">
-<button id="verify-code" type="button">Verify</button>
-</div>
-<noscript><p>This page needs JavaScript to finish signing in.</p></noscript>
-</main>
-</body>
-</html>
-`;
+  const body = html`<main
+    id="magic-link"
+    ${redirectTo === null ? '' : html` data-redirect-to="${redirectTo}"`}
+  >
+    <h1>Sign in to ${productName}</h1>
+    <p id="status">Press the button to finish signing in. The link works once.</p>
+    <button id="sign-in" type="button">Sign in</button>
+    <div id="mfa" hidden>
+      <label for="code">Code from your authenticator app or text message, or a backup code</label>
+      <input id="code" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" />
+      <button id="verify-code" type="button">Verify</button>
+    </div>
+    <noscript><p>This page needs JavaScript to finish signing in.</p></noscript>
+  </main>`;
+  return renderPage({ title: `Sign in to ${productName}`, body, script: 'confirm.js' });
 }
 
 /** Served as `confirm.js` next to the page; plain ES2017, no dependencies. */
@@ -143,12 +119,3 @@ export const CONFIRM_PAGE_SCRIPT = `'use strict';
   });
 })();
 `;
-
-function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
