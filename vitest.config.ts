@@ -17,6 +17,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // PGlite is PostgreSQL compiled to WebAssembly: V8's optimising tier recompiles all of it
+    // in every worker (seconds of CPU per test file) for queries that run well without it.
+    execArgv: ['--liftoff-only'],
     globalSetup: ['./test/global-setup.ts'],
   },
 });

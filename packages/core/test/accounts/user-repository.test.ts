@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPgliteDatabase, tenants, type Database } from '../../src/database/index.js';
+import { tenants, type Database } from '../../src/database/index.js';
 import { EmailTakenError, UserRepository, normalizeEmail, emailLocalPart } from '../../src/accounts/index.js';
+import { openMemoryDatabase } from '../helpers/memory-database.js';
 
 describe('normalizeEmail', () => {
   it('trims, composes (NFC) and lower-cases; keeps dots and tags', () => {
@@ -25,7 +26,7 @@ describe('UserRepository', () => {
   let database: Database;
   let repo: UserRepository;
   beforeAll(async () => {
-    database = await openPgliteDatabase();
+    database = await openMemoryDatabase();
     await database.migrate();
     await database.db.insert(tenants).values([
       { id: 'default', name: 'd' },

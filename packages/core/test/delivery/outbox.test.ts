@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openPgliteDatabase, outboxMessages, type Database } from '../../src/database/index.js';
+import { outboxMessages, type Database } from '../../src/database/index.js';
 import { OutboxStore, extractLinks } from '../../src/delivery/outbox.js';
 import { renderEmail, renderSms } from '../../src/delivery/templates.js';
 import type { EmailMessage, SmsMessage, TemplateData } from '../../src/delivery/types.js';
 import { ManualClock } from '../../src/util/clock.js';
+import { openMemoryDatabase } from '../helpers/memory-database.js';
 
 const brand = { productName: 'Gatehouse' };
 const HOUR = 60 * 60 * 1000;
@@ -22,7 +23,7 @@ describe('OutboxStore', () => {
   let outbox: OutboxStore;
 
   beforeAll(async () => {
-    database = await openPgliteDatabase();
+    database = await openMemoryDatabase();
     await database.migrate();
   });
   afterAll(() => database.close());

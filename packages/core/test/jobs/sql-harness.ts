@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openPgliteDatabase, openPostgresDatabase, type Database } from '../../src/database/index.js';
 import { SqlJobQueue, type JobQueueOptions } from '../../src/jobs/index.js';
 import { QueueSet, withTestOptions, type JobQueueHarness } from './harness.js';
+import { openMemoryDatabase } from '../helpers/memory-database.js';
 
 /** A SQL backend under test, with the database at hand for direct looks at the `jobs` table. */
 export interface SqlHarness extends JobQueueHarness {
@@ -25,7 +26,7 @@ export async function memoryPgliteHarness(database: Database): Promise<SqlHarnes
     track: (queue) => queues.add(queue),
     open: async (overrides) => queues.add(new SqlJobQueue({ database, options: withTestOptions(overrides) })),
     openUnavailable: async () => {
-      const gone = await openPgliteDatabase();
+      const gone = await openMemoryDatabase();
       await gone.close();
       return queues.add(new SqlJobQueue({ database: gone, options: withTestOptions() }));
     },

@@ -1,13 +1,14 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
-import { openPgliteDatabase, type Database } from '../../src/database/index.js';
+import type { Database } from '../../src/database/index.js';
 import { runJobQueueConformance, runRestartCase } from './conformance.js';
 import type { JobQueueHarness } from './harness.js';
 import { runSqlQueueCases } from './sql-cases.js';
 import { diskPgliteHarness, memoryPgliteHarness } from './sql-harness.js';
+import { openMemoryDatabase } from '../helpers/memory-database.js';
 
 let database: Database;
 beforeAll(async () => {
-  database = await openPgliteDatabase();
+  database = await openMemoryDatabase();
   await database.migrate();
 });
 afterAll(() => database?.close());

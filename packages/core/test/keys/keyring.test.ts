@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { openPgliteDatabase, signingKeys, type Database } from '../../src/database/index.js';
+import { signingKeys, type Database } from '../../src/database/index.js';
 import { SecretBox } from '../../src/crypto/secret-box.js';
 import { Keyring, SigningKeyRepository, type SigningAlgorithm } from '../../src/keys/index.js';
 import { ManualClock } from '../../src/util/clock.js';
+import { openMemoryDatabase } from '../helpers/memory-database.js';
 
 const NEXT_KEY_MIN_AGE_SECONDS = 20;
 
@@ -22,7 +23,7 @@ describe('Keyring', () => {
     });
 
   beforeAll(async () => {
-    database = await openPgliteDatabase();
+    database = await openMemoryDatabase();
     await database.migrate();
   });
   afterAll(() => database.close());
@@ -123,7 +124,7 @@ describe('Keyring', () => {
   it.each(['EdDSA', 'ES256', 'RS256'] as const)(
     '%s tokens verify with any JOSE library through the JWKS',
     async (alg) => {
-      const db = await openPgliteDatabase();
+      const db = await openMemoryDatabase();
       await db.migrate();
       const ring = new Keyring({
         repository: new SigningKeyRepository(db.db, new SecretBox(master, 'signing-keys')),
@@ -145,7 +146,7 @@ describe('Keyring', () => {
   );
 
   it('never publishes an HS256 key', async () => {
-    const db = await openPgliteDatabase();
+    const db = await openMemoryDatabase();
     await db.migrate();
     const ring = new Keyring({
       repository: new SigningKeyRepository(db.db, new SecretBox(master, 'signing-keys')),

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfig } from '../../src/config/index.js';
-import { openPgliteDatabase } from '../../src/database/index.js';
 import { LoginThrottle, type LoginAttempt } from '../../src/limits/index.js';
 import { RedisStateStore, SqlStateStore, type StateStore } from '../../src/state/index.js';
 import { describeWithBackend } from '../state/backends.js';
+import { openMemoryDatabase } from '../helpers/memory-database.js';
 
 /**
  * Admin unlock finds the (identifier, IP) counters through an index per identifier: an index
@@ -62,7 +62,7 @@ describeWithBackend('login throttle unlock on Redis Cluster', 'REDIS_CLUSTER_NOD
 
 describe('login throttle unlock on SQL (PGlite)', () => {
   unlockEverywhere(async () => {
-    const database = await openPgliteDatabase();
+    const database = await openMemoryDatabase();
     await database.migrate();
     const store = new SqlStateStore({ sql: database.sql });
     return {

@@ -4,6 +4,7 @@ import { MemoryStateStore, RedisStateStore, SqlStateStore } from '../../src/stat
 import { ManualClock } from '../../src/util/clock.js';
 import { describeWithBackend } from '../state/backends.js';
 import { runRefreshRaceSuite } from './refresh-races.js';
+import { openMemoryDatabase } from '../helpers/memory-database.js';
 
 // The same races on every StateStore backend. PostgreSQL, Redis and Redis Cluster skip
 // locally without their variable and fail in CI (CI=true) when it is missing.
@@ -16,7 +17,7 @@ runRefreshRaceSuite('memory', async () => {
 
 runRefreshRaceSuite('SQL on PGlite (in memory)', async () => {
   const clock = new ManualClock(Date.now());
-  const database = await openDatabase({});
+  const database = await openMemoryDatabase();
   await database.migrate();
   const store = new SqlStateStore({ sql: database.sql, clock });
   return {

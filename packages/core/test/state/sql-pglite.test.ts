@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/database/index.js';
+import { openMemoryDatabase } from '../helpers/memory-database.js';
 import { BackendUnavailableError } from '../../src/errors/auth-error.js';
 import { SqlStateStore } from '../../src/state/index.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { runStateStoreConformance } from './conformance.js';
 
 async function openPglite(clock = new ManualClock()) {
-  const database = await openDatabase({});
+  const database = await openMemoryDatabase();
   await database.migrate();
   return { database, clock, store: new SqlStateStore({ sql: database.sql, clock }) };
 }

@@ -6,7 +6,6 @@
 import { constants, createHmac, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { createConfig } from '../../src/config/index.js';
 import { SecretBox } from '../../src/crypto/secret-box.js';
-import { openPgliteDatabase } from '../../src/database/index.js';
 import {
   Keyring,
   SigningKeyRepository,
@@ -15,6 +14,7 @@ import {
 } from '../../src/keys/index.js';
 import type { AccessTokenSubject } from '../../src/tokens/index.js';
 import type { ManualClock } from '../../src/util/clock.js';
+import { openMemoryDatabase } from '../helpers/memory-database.js';
 
 export const ISSUER = 'https://auth.example.test';
 export const AUDIENCE = 'gatehouse';
@@ -51,7 +51,7 @@ export async function openTestKeyring(
   algorithms: readonly [SigningAlgorithm, ...SigningAlgorithm[]],
   clock: ManualClock,
 ): Promise<TestKeyring> {
-  const database = await openPgliteDatabase();
+  const database = await openMemoryDatabase();
   await database.migrate();
   const repository = new SigningKeyRepository(database.db, new SecretBox(randomBytes(32), 'signing-keys'));
   const ringFor = (algorithm: SigningAlgorithm, at = clock) =>

@@ -8,12 +8,12 @@ import {
   MemoryAuditSink,
   createConfig,
   openGatehouse,
-  openPgliteDatabase,
   type Gatehouse,
   type GatehouseConfigInput,
   type Clock,
   type OutboxEntry,
 } from '@gatehouse/core';
+import { openMemoryDatabase } from '../../../core/test/helpers/memory-database.js';
 import { buildApp } from '../../src/app.js';
 
 export interface TestServer {
@@ -34,8 +34,15 @@ export interface TestServer {
 }
 
 /**
+ * Argon2id at its cheapest (8 KiB, one pass): for servers that hash and verify passwords
+ * but measure no time. A test of the real cost or of timing sets `passwords.argon2` itself.
+ */
+export const CHEAP_ARGON2 = { argon2: { memoryKiB: 8, iterations: 1, parallelism: 1 } } as const;
+
+/**
  * A real engine on embedded backends (in-memory PGlite, SQL StateStore on it) and
- * the real app, not yet `ready()` so a test may add routes first.
+ * the real app, not yet `ready()` so a test may add routes first. Password hashing is
+ * the cheapest Argon2id unless `input.passwords.argon2` says otherwise.
  */
 export async function createTestServer(
   input: GatehouseConfigInput = {},
@@ -46,13 +53,14 @@ export async function createTestServer(
     environment: 'test',
     secret: randomBytes(32).toString('base64'),
     ...input,
+    passwords: { ...input.passwords, argon2: { ...CHEAP_ARGON2.argon2, ...input.passwords?.argon2 } },
     // Fast polling and retries so tests wait milliseconds for mail, not seconds.
     jobs: { pollIntervalMs: 20, backoffBaseMs: 20, ...input.jobs },
     storage: { dataDir, ...input.storage },
     server: { logLevel: 'silent', ...input.server },
   });
   const gatehouse = await openGatehouse(config, {
-    database: await openPgliteDatabase(),
+    database: await openMemoryDatabase(),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const auditEvents = new MemoryAuditSink();

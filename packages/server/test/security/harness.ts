@@ -9,14 +9,15 @@ import {
   MemoryAuditSink,
   createConfig,
   openGatehouse,
-  openPgliteDatabase,
   type AuditEvent,
   type Clock,
   type Gatehouse,
   type GatehouseConfigInput,
   type StateStore,
 } from '@gatehouse/core';
+import { openMemoryDatabase } from '../../../core/test/helpers/memory-database.js';
 import { buildApp } from '../../src/app.js';
+import { CHEAP_ARGON2 } from '../helpers/test-gatehouse.js';
 
 /**
  * The adversarial suites' server: like `createTestServer` (real engine, real app, in-memory
@@ -49,7 +50,7 @@ export const PASSWORD = 'a sturdy passphrase 42';
 export const USER_AGENT = 'security-suite/1.0';
 
 /** Argon2id at its cheapest: for suites that count hashes or throttles, not measure time. */
-export const CHEAP_ARGON2 = { argon2: { memoryKiB: 8, iterations: 1, parallelism: 1 } } as const;
+export { CHEAP_ARGON2 };
 
 export interface SecurityServer {
   app: FastifyInstance;
@@ -83,7 +84,7 @@ export async function openSecurityServer(
     storage: { dataDir, ...input.storage },
     server: { logLevel: 'silent', ...input.server },
   });
-  const database = await openPgliteDatabase();
+  const database = await openMemoryDatabase();
   const opened = await openGatehouse(config, {
     database,
     ...(options.clock ? { clock: options.clock } : {}),
