@@ -65,7 +65,7 @@ export function resetPasswordPage(view: ResetPasswordView): string {
 
 function secondFactorFields(method: SecondFactorMethod, error: PageError | undefined) {
   return html`<h2>Second factor</h2>
-    <p>Your account uses two-step verification, so a code from your second factor is needed as well.</p>
+    <p>Choose where your code comes from, then enter it.</p>
     <fieldset>
       <legend>Where your code comes from</legend>
       ${SECOND_FACTOR_METHODS.map(

@@ -72,20 +72,23 @@ export function formOf(request: FastifyRequest): URLSearchParams {
 
 /**
  * A form another site made the browser send. Nothing these forms do signs anyone in, and
- * only someone holding the link could fill them, but a page's forms are for the page: a
- * browser that names the sender (Sec-Fetch-Site, or Origin) must name this site.
+ * only someone holding the link could fill them, but a page's forms are for the page.
+ * Browsers with Fetch Metadata say where a request comes from (Sec-Fetch-Site), and that
+ * settles it. Older ones send Origin, which must be this host; but `Origin: null` is what
+ * these very pages send (their referrer policy is no-referrer, which keeps the link's
+ * token out of every Referer), so null tells nothing.
  */
 export function sentFromElsewhere(request: FastifyRequest): boolean {
   const site = request.headers['sec-fetch-site'];
-  if (typeof site === 'string' && site !== 'same-origin' && site !== 'none') return true;
+  if (typeof site === 'string') return site !== 'same-origin' && site !== 'none';
   const origin = request.headers.origin;
-  if (typeof origin !== 'string') return false;
+  if (typeof origin !== 'string' || origin === 'null') return false;
   try {
     // The request's host read with the origin's scheme, so a default port compares equal.
     const sender = new URL(origin);
     return new URL(`${sender.protocol}//${request.host}`).host !== sender.host;
   } catch {
-    return true; // "null" (a sandboxed or privacy-sensitive context) or garbage
+    return true;
   }
 }
 

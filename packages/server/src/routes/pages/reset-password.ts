@@ -112,7 +112,7 @@ export async function resetPasswordPageRoutes(app: FastifyInstance, engine: Auth
         return sendPage(reply, 400, resetLinkUnusablePage(productName));
       case 'weak_password':
         return form(reply, status, method, {
-          message: `${weakPasswordMessage(failure.reason, settings.rules)} Type it in both fields.`,
+          message: `${weakPasswordMessage(failure.reason, settings.rules)} Type the new one in both fields.`,
           field: 'password',
         });
       case 'invalid_code':

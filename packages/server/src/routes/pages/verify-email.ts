@@ -104,7 +104,7 @@ export async function verifyEmailPageRoutes(app: FastifyInstance, engine: AuthEn
           return form(reply, status, 'signup_password', { message: ENTER_SIGNUP, field: 'signup-password' });
         case 'weak_password':
           return form(reply, status, 'new_password', {
-            message: `${weakPasswordMessage(result.reason, settings.rules)} Type it in both fields.`,
+            message: `${weakPasswordMessage(result.reason, settings.rules)} Type the new one in both fields.`,
             field: 'new-password',
           });
         case 'rate_limited':
