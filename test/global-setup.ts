@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { pgliteTemplate } from '../packages/core/test/helpers/pglite-template.js';
+import { pgliteTemplate, pgliteTemplateDirectory } from '../packages/core/test/helpers/pglite-template.js';
 
 /**
  * Before any test, side by side:
@@ -10,16 +10,20 @@ import { pgliteTemplate } from '../packages/core/test/helpers/pglite-template.js
  *   (incremental: near-instant when nothing changed). `GATEHOUSE_TEST_SKIP_BUILD=1` skips
  *   it for runs that hold no end-to-end test (they import the sources directly), e.g.
  *   while another change is half-written.
- * - The migrated PGlite template every in-memory test database is copied from
- *   (packages/core/test/helpers/memory-database.ts), cached in node_modules/.cache.
+ * - The migrated PGlite templates (packages/core/test/helpers/pglite-template.ts), cached
+ *   in node_modules/.cache: a dump every in-memory test database is copied from, and a
+ *   data directory the end-to-end tests copy where the first start is not under test.
  */
 export default async function setup(project: TestProject): Promise<void> {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const [, template] = await Promise.all([
+  const cache = join(root, 'node_modules', '.cache', 'gatehouse-test');
+  const [, template, templateDirectory] = await Promise.all([
     build(root),
-    pgliteTemplate(join(root, 'node_modules', '.cache', 'gatehouse-test')),
+    pgliteTemplate(cache),
+    pgliteTemplateDirectory(cache),
   ]);
   project.provide('pgliteTemplate', template);
+  project.provide('pgliteTemplateDirectory', templateDirectory);
 }
 
 function build(root: string): Promise<void> {

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchPostgres, describeWithEnv } from '../../core/test/helpers/real-backends.js';
-import { cleanEnv, freePort, startGatehouse, type Gatehouse } from './helpers/process.js';
+import { cleanEnv, freePort, seedDataDir, startGatehouse, type Gatehouse } from './helpers/process.js';
 import { readMail } from '../../server/test/helpers/mime.js';
 import { startBrokenSmtp, startSmtpSink, type ReceivedMail } from './helpers/smtp-sink.js';
 
@@ -35,6 +35,9 @@ function tempDir(): string {
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
+
+/** A data directory whose embedded database exists already: these tests are about mail, not the first start. */
+const dataDirWithDatabase = () => seedDataDir(tempDir());
 
 const newEmail = () => `mail-e2e-${randomBytes(6).toString('hex')}@example.com`;
 
@@ -183,7 +186,7 @@ async function deliveredOnce(
 
 describe('mail delivery from a real gatehouse process on embedded PGlite (SQL job queue)', () => {
   it('retries a refused delivery with backoff, keeps the job over a SIGTERM restart, and delivers once', async () => {
-    const dataDir = tempDir();
+    const dataDir = dataDirWithDatabase();
     const smtpPort = await freePort();
     const env = await smtpEnv(smtpPort, { GATEHOUSE_DATA_DIR: dataDir });
     const email = newEmail();
@@ -215,7 +218,7 @@ describe('mail delivery from a real gatehouse process on embedded PGlite (SQL jo
   }, 40_000);
 
   it('loses nothing when the process is killed (SIGKILL) right after the 202, with no mail server up', async () => {
-    const dataDir = tempDir();
+    const dataDir = dataDirWithDatabase();
     const smtpPort = await freePort(); // nothing listens there until the sink starts
     const env = await smtpEnv(smtpPort, { GATEHOUSE_DATA_DIR: dataDir });
     const email = newEmail();
@@ -236,7 +239,7 @@ describe('mail delivery from a real gatehouse process on embedded PGlite (SQL jo
   }, 40_000);
 
   it('runs a job again after its lease (5 s) when the worker is killed mid-attempt, and only then', async () => {
-    const dataDir = tempDir();
+    const dataDir = dataDirWithDatabase();
     const smtpPort = await freePort();
     const env = await smtpEnv(smtpPort, { GATEHOUSE_DATA_DIR: dataDir });
     const email = newEmail();
@@ -415,7 +418,7 @@ const listening = /Gatehouse listening on/;
 
 describe('the development outbox through a real gatehouse process', () => {
   it('lists the verification message to loopback callers, verifies with it, and warns only beyond loopback', async () => {
-    const env = cleanEnv({ PORT: String(await freePort()), GATEHOUSE_DATA_DIR: tempDir() });
+    const env = cleanEnv({ PORT: String(await freePort()), GATEHOUSE_DATA_DIR: dataDirWithDatabase() });
     const email = newEmail();
 
     const local = await serve(env);

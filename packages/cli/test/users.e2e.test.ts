@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, cleanEnv, freePort, startGatehouse, type Gatehouse } from './helpers/process.js';
+import { BIN, cleanEnv, freePort, seedDataDir, startGatehouse, type Gatehouse } from './helpers/process.js';
 
 const ADMIN = { email: 'admin@example.com', password: 'a sturdy passphrase 42' };
 
@@ -47,7 +47,8 @@ async function call(base: string, method: string, path: string, body?: object, t
 }
 
 describe('gatehouse users on the embedded database', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gh-e2e-users-'));
+  // Its database exists already: this is about the users commands, not the first start.
+  const dataDir = seedDataDir(mkdtempSync(join(tmpdir(), 'gh-e2e-users-')));
   let server: Gatehouse | undefined;
   afterAll(async () => {
     await server?.stop();

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
 export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
@@ -13,6 +16,18 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+/**
+ * Puts an embedded database into `dataDir` that exists and is migrated already (a copy of
+ * the run's template, test/global-setup.ts), so the processes of a test that is not about
+ * the first start skip initdb and the migrations. Returns `dataDir`.
+ */
+export function seedDataDir(dataDir: string): string {
+  const template = inject('pgliteTemplateDirectory');
+  mkdirSync(dataDir, { recursive: true });
+  if (template) cpSync(template, join(dataDir, 'pglite'), { recursive: true });
+  return dataDir;
 }
 
 /** A clean environment: only what the test sets, plus PATH/HOME so node runs. */

@@ -2,13 +2,6 @@ import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import { openPgliteDatabase, type Database } from '../../src/database/index.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** The migrated PGlite dump test/global-setup.ts made for this run (pglite-template.ts). */
-    pgliteTemplate?: string;
-  }
-}
-
 let template: Blob | undefined;
 
 /**

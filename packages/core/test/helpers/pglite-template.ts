@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -37,6 +38,34 @@ export async function pgliteTemplate(cacheDir: string): Promise<string> {
     renameSync(partial, path);
   } finally {
     await client.close();
+  }
+  return path;
+}
+
+/**
+ * The same migrated database as a data directory, for the end-to-end tests' real processes:
+ * a test that is not about the first start copies it into its data directory (see
+ * packages/cli/test/helpers/process.ts `seedDataDir`) instead of having each process run
+ * initdb and the migrations.
+ */
+export async function pgliteTemplateDirectory(cacheDir: string): Promise<string> {
+  const path = join(cacheDir, `pglite-directory-${templateKey()}`);
+  if (existsSync(join(path, 'PG_VERSION'))) return path;
+  const partial = `${path}.${process.pid}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(cacheDir, { recursive: true });
+  const client = await PGlite.create(partial, { startParams: [...PGLITE_START_PARAMS] });
+  try {
+    await migrate(drizzle({ client }), { migrationsFolder });
+  } finally {
+    await client.close();
+  }
+  try {
+    renameSync(partial, path);
+  } catch (error) {
+    // Another run put the same directory in place first: theirs is as good.
+    rmSync(partial, { recursive: true, force: true });
+    if (!existsSync(join(path, 'PG_VERSION'))) throw error;
   }
   return path;
 }

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { resolvePaths } from '../../../src/secure-files/paths.js';
 import { loginFiles, readLogin } from '../../../src/remote/session-files.js';
 import type { StoredSession } from '../../../src/remote/sealed-session.js';
-import { BIN, cleanEnv, freePort, startGatehouse, type Gatehouse } from '../../helpers/process.js';
+import {
+  BIN,
+  cleanEnv,
+  freePort,
+  seedDataDir,
+  startGatehouse,
+  type Gatehouse,
+} from '../../helpers/process.js';
 
 export const PASSWORD = 'a sturdy passphrase 42';
 
@@ -28,7 +35,7 @@ export async function serverWithUsers(
   const dataDir = await mkdtemp(join(tmpdir(), 'gh-login-server-'));
   const env = cleanEnv({
     PORT: String(await freePort()),
-    GATEHOUSE_DATA_DIR: join(dataDir, 'data'),
+    GATEHOUSE_DATA_DIR: seedDataDir(join(dataDir, 'data')),
     ...settings,
   });
   for (const email of emails) await createUser(env, email);
