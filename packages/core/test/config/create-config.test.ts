@@ -82,6 +82,7 @@ describe('createConfig defaults', () => {
         oauth: { perIp: 60, windowSeconds: 60 },
         codeSubmissions: { perIp: 30, windowSeconds: 900 },
         passwordChange: { perUser: 10, windowSeconds: 3_600 },
+        ipv6Prefix: 64,
       },
       accounts: {
         requireVerifiedEmail: true,
