@@ -1,10 +1,44 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const root = fileURLToPath(new URL('.', import.meta.url));
+const src = (pkg: string) => join(root, 'packages', pkg, 'src', 'index.ts');
 
 /** Tests that start real processes (the built `gatehouse`, a browser): the rest run in-process. */
 const PROCESS_TESTS = 'packages/*/test/**/*.e2e.test.ts';
+
+/**
+ * In-process test files that replace modules or globals (vi.mock and the like) need a module
+ * graph of their own; every other in-process file shares its worker's modules with the files
+ * that ran there before it (isolate: false), so the sources, Fastify and PGlite's WebAssembly
+ * load once per worker, not once per file (a third of the suite's CPU time). That sharing
+ * is also why a helper module registers no top-level hooks: they would run for one file only.
+ */
+const MODULE_REPLACING = /\bvi\.(mock|doMock|unmock|stubGlobal|stubEnv|resetModules)\(/;
+
+function moduleReplacingTests(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (
+        entry.name.endsWith('.test.ts') &&
+        !entry.name.endsWith('.e2e.test.ts') &&
+        MODULE_REPLACING.test(readFileSync(path, 'utf8'))
+      ) {
+        found.push(relative(root, path));
+      }
+    }
+  };
+  for (const pkg of readdirSync(join(root, 'packages'))) {
+    const tests = join(root, 'packages', pkg, 'test');
+    if (existsSync(tests)) walk(tests);
+  }
+  return found;
+}
 
 const project = (test: TestProjectInlineConfiguration['test']): TestProjectInlineConfiguration => ({
   resolve: {
@@ -24,26 +58,33 @@ const project = (test: TestProjectInlineConfiguration['test']): TestProjectInlin
   },
 });
 
+const isolated = moduleReplacingTests();
+const IN_PROCESS = { include: ['packages/*/test/**/*.test.ts'], testTimeout: 20_000, hookTimeout: 60_000 };
+
 export default defineConfig({
   test: {
     // Once for the whole run (the projects read what it provides): the build and the PGlite templates.
     globalSetup: ['./test/global-setup.ts'],
+    // Files start in project name order: e2e first, since they are the longest and mostly
+    // wait for their processes, which in-process files fill with work.
     projects: [
       project({
-        name: 'in-process',
-        include: ['packages/*/test/**/*.test.ts'],
-        exclude: [...configDefaults.exclude, PROCESS_TESTS],
-        testTimeout: 20_000,
-        hookTimeout: 60_000,
-      }),
-      project({
-        name: 'processes',
+        name: 'e2e',
         include: [PROCESS_TESTS],
         // Each test starts real processes (node and PGlite's WebAssembly compiled afresh in
         // each), seconds apiece on a busy 2-core machine; their own waits have deadlines.
         testTimeout: 120_000,
         hookTimeout: 180_000,
       }),
+      project({
+        ...IN_PROCESS,
+        name: 'in-process',
+        exclude: [...configDefaults.exclude, PROCESS_TESTS, ...isolated],
+        isolate: false,
+      }),
+      ...(isolated.length > 0
+        ? [project({ ...IN_PROCESS, name: 'in-process-isolated', include: isolated })]
+        : []),
     ],
   },
 });

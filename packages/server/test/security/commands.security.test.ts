@@ -25,9 +25,16 @@ describeWithEnv('REDIS_URL', 'StateStore command budget (private redis-server)',
   beforeAll(async () => {
     const opened = await openRedisBackedServer({
       wrapStateStore: (store) => (counter = countStateStoreCalls(store)).store,
+      // MONITOR before any other client: ioredis treats monitor lines that arrive in the same
+      // read as MONITOR's OK as replies ("Command queue state error"), which the server's
+      // job queue traffic at start-up made happen when the worker process was already warm.
+      beforeServer: async (redis) => {
+        const client = new Redis(redis.url);
+        monitor = await client.monitor(); // a connection of its own
+        client.disconnect();
+      },
     });
     ({ server, close } = opened);
-    monitor = await new Redis(opened.redis.url).monitor();
     marker = new Redis(opened.redis.url);
     monitor.on('monitor', (_time: string, args: string[], source: string) => {
       if (source !== 'lua') seen.push(args.join(' ').toLowerCase());

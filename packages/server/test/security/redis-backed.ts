@@ -11,16 +11,21 @@ import { CHEAP_ARGON2, openSecurityServer, type SecurityServer } from './harness
  * (this suite may stop, pause and monitor it without disturbing anyone else's Redis).
  */
 export async function openRedisBackedServer(
-  options: { wrapStateStore?: (store: StateStore) => StateStore } = {},
+  options: {
+    wrapStateStore?: (store: StateStore) => StateStore;
+    /** Runs on the new redis-server before the server connects (while no client talks to it). */
+    beforeServer?: (redis: OwnRedisServer) => Promise<void>;
+  } = {},
 ): Promise<{ server: SecurityServer; redis: OwnRedisServer; close(): Promise<void> }> {
   if (!hasRedisServer()) {
     throw new Error('These suites start their own redis-server: install it (it must be on PATH)');
   }
   const redis = await startRedisServer();
   try {
+    await options.beforeServer?.(redis);
     const server = await openSecurityServer(
       { storage: { redisUrl: redis.url }, passwords: CHEAP_ARGON2 },
-      options,
+      options.wrapStateStore ? { wrapStateStore: options.wrapStateStore } : {},
     );
     return {
       server,

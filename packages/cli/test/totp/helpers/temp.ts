@@ -1,14 +1,16 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { onTestFinished } from 'vitest';
 
-const made: string[] = [];
-
-/** A fresh temp directory, removed after the test. */
+/**
+ * A fresh temp directory, removed when the test that made it finishes. (Registered per
+ * test: a module-level afterEach would run for the first file only when one worker runs
+ * several files, which the in-process tests do.)
+ */
 export async function tempDir(prefix = 'gh-totp-'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  made.push(dir);
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -27,7 +29,3 @@ export async function tempPaths() {
     },
   };
 }
-
-afterEach(async () => {
-  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
