@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
@@ -10,16 +11,28 @@ const src = (pkg: string) => join(root, 'packages', pkg, 'src', 'index.ts');
 const PROCESS_TESTS = 'packages/*/test/**/*.e2e.test.ts';
 
 /**
- * In-process test files that replace modules or globals (vi.mock and the like) need a module
- * graph of their own; every other in-process file shares its worker's modules with the files
- * that ran there before it (isolate: false), so the sources, Fastify and PGlite's WebAssembly
- * load once per worker, not once per file (a third of the suite's CPU time). That sharing
- * is also why a helper module registers no top-level hooks: they would run for one file only.
+ * In-process test files share their worker's modules with the files that ran there before
+ * them (isolate: false), so the sources, Fastify and PGlite's WebAssembly load once per
+ * worker, not once per file (a quarter of the suite's CPU time). Files that replace modules
+ * or globals (vi.mock and the like) or count the process's open handles need a process of
+ * their own and get one. That sharing is also why a helper module registers no top-level
+ * hooks (they would run for the first file only) and a test closes what it opens.
  */
-const MODULE_REPLACING = /\bvi\.(mock|doMock|unmock|stubGlobal|stubEnv|resetModules)\(/;
+const NEEDS_OWN_PROCESS =
+  /\bvi\.(mock|doMock|unmock|stubGlobal|stubEnv|resetModules)\(|\bprocess\.(getActiveResourcesInfo|_getActiveHandles)\(/;
 
-function moduleReplacingTests(): string[] {
+/** Test files that, or whose local helper modules, replace modules or count the process's handles. */
+function testsNeedingOwnProcess(): string[] {
   const found: string[] = [];
+  const needsOwnProcess = (file: string): boolean => {
+    const text = readFileSync(file, 'utf8');
+    if (NEEDS_OWN_PROCESS.test(text)) return true;
+    // One level of local imports: shared cases (e.g. jobs/redis-cases.ts) live in helpers.
+    return [...text.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)].some((match) => {
+      const helper = join(dirname(file), `${match[1]}.ts`);
+      return existsSync(helper) && NEEDS_OWN_PROCESS.test(readFileSync(helper, 'utf8'));
+    });
+  };
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
@@ -27,7 +40,7 @@ function moduleReplacingTests(): string[] {
       else if (
         entry.name.endsWith('.test.ts') &&
         !entry.name.endsWith('.e2e.test.ts') &&
-        MODULE_REPLACING.test(readFileSync(path, 'utf8'))
+        needsOwnProcess(path)
       ) {
         found.push(relative(root, path));
       }
@@ -58,11 +71,16 @@ const project = (test: TestProjectInlineConfiguration['test']): TestProjectInlin
   },
 });
 
-const isolated = moduleReplacingTests();
+const isolated = testsNeedingOwnProcess();
 const IN_PROCESS = { include: ['packages/*/test/**/*.test.ts'], testTimeout: 20_000, hookTimeout: 60_000 };
 
 export default defineConfig({
   test: {
+    // Vitest's default is one worker per core but one: a single worker on a 2-core machine,
+    // idle while end-to-end files wait for their processes. Two there (measured on one tree:
+    // 654 s with one worker, 308 s with two; three loaded the box so that timing-ratio tests
+    // failed); on larger machines the default.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // Once for the whole run (the projects read what it provides): the build and the PGlite templates.
     globalSetup: ['./test/global-setup.ts'],
     // Files start in project name order: e2e first, since they are the longest and mostly
