@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatehouse, tempHome } from '../totp/helpers/cli.js';
+import { waitFor } from '../helpers/process.js';
 import { PASSWORD, call, serverWithUsers, storedSession, type TestServer } from './helpers/server.js';
 
 const EMAIL = 'short@example.com';
@@ -17,7 +18,13 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits (polling, with a deadline) until the server refuses `accessToken`: it has expired. */
+async function expired(accessToken: string): Promise<void> {
+  await waitFor(
+    async () => (await call(server.url, 'GET', '/auth/me', undefined, accessToken)).status === 401,
+    TTL_SECONDS * 1000 + 10_000,
+  );
+}
 
 describe('access-token refresh', () => {
   it('refreshes an expired access token transparently, rotating the stored refresh token', async () => {
@@ -31,11 +38,8 @@ describe('access-token refresh', () => {
     );
     expect(signedIn.code).toBe(0);
     const before = await storedSession(home.env);
-    await sleep(TTL_SECONDS * 1000 + 200);
-    // The stored access token is dead by now.
-    expect((await call(server.url, 'GET', '/auth/me', undefined, before.tokens.accessToken)).status).toBe(
-      401,
-    );
+    // The stored access token dies.
+    await expired(before.tokens.accessToken);
 
     const whoami = await gatehouse(['whoami'], home.env);
     expect(whoami).toMatchObject({ code: 0, stderr: '' });
@@ -47,7 +51,7 @@ describe('access-token refresh', () => {
 
     // Two commands at once after expiry: one refreshes, the other waits for the lock and
     // uses what it stored; neither sends a rotated token again, so the session survives.
-    await sleep(TTL_SECONDS * 1000 + 200);
+    await expired(after.tokens.accessToken);
     const both = await Promise.all([gatehouse(['whoami'], home.env), gatehouse(['sessions'], home.env)]);
     expect(both.map((result) => [result.code, result.stderr])).toEqual([
       [0, ''],
