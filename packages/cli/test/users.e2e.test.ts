@@ -3,12 +3,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, cleanEnv, freePort, seedDataDir, startGatehouse, type Gatehouse } from './helpers/process.js';
+import {
+  BIN,
+  PROCESS_DEADLINE_MS,
+  cleanEnv,
+  freePort,
+  seedDataDir,
+  startGatehouse,
+  type Gatehouse,
+} from './helpers/process.js';
 
 const ADMIN = { email: 'admin@example.com', password: 'a sturdy passphrase 42' };
 
 /** Runs the real binary with `input` on stdin (runCli gives it none). */
-async function runWithStdin(args: string[], env: NodeJS.ProcessEnv, input: string, timeoutMs = 20_000) {
+async function runWithStdin(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input: string,
+  timeoutMs = PROCESS_DEADLINE_MS,
+) {
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

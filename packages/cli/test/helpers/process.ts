@@ -55,7 +55,13 @@ export interface Gatehouse {
   stop(): Promise<number | null>;
 }
 
-export async function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000) {
+/**
+ * A deadline for one real process to start or finish: far above what it needs (seconds), so
+ * only a stuck process meets it, even on a busy 2-core machine (the e2e tests allow 120 s).
+ */
+export const PROCESS_DEADLINE_MS = 60_000;
+
+export async function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = PROCESS_DEADLINE_MS) {
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -77,7 +83,10 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs =
 }
 
 /** Starts `gatehouse serve` and waits until /health answers. */
-export async function startGatehouse(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<Gatehouse> {
+export async function startGatehouse(
+  env: NodeJS.ProcessEnv,
+  timeoutMs = PROCESS_DEADLINE_MS,
+): Promise<Gatehouse> {
   const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));

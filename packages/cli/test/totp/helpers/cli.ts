@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BIN } from '../../helpers/process.js';
+import { BIN, PROCESS_DEADLINE_MS } from '../../helpers/process.js';
 import { tempDir } from './temp.js';
 
 export const PASSPHRASE = 'correct horse battery staple';
@@ -63,7 +63,7 @@ export interface CliResult {
 export async function gatehouse(
   args: string[],
   env: NodeJS.ProcessEnv,
-  { input, timeoutMs = 15_000 }: { input?: string; timeoutMs?: number } = {},
+  { input, timeoutMs = PROCESS_DEADLINE_MS }: { input?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
