@@ -99,10 +99,11 @@ describe('vault: crash during a write', () => {
       },
     );
     const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+    // The marker names the temp file once it is written (it exists, empty, a moment before).
     await waitFor(
       () =>
-        stat(marker).then(
-          () => true,
+        readFile(marker, 'utf8').then(
+          (text) => text !== '',
           () => false,
         ),
       10_000,
