@@ -32,4 +32,44 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Time and randomness reach the engine only through the injected Clock and RandomSource
+    // (util/clock.ts, util/random.ts), so tests freeze time and fix ids instead of sleeping.
+    files: ['packages/core/src/**/*.ts'],
+    ignores: ['packages/core/src/util/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Use the injected clock: new Date(clock.now()).',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Use the injected clock: clock.now().',
+        },
+        {
+          selector: "MemberExpression[object.name='Math'][property.name='random']",
+          message: 'Use the injected RandomSource (random.below(n), random.bytes(n)).',
+        },
+        {
+          // crypto.randomUUID() (the global) and namespace imports (nodeCrypto.randomBytes).
+          selector: 'MemberExpression[property.name=/^(randomBytes|randomUUID|randomInt|getRandomValues)$/]',
+          message:
+            'Use the injected RandomSource (random.bytes(n), random.token(n), random.uuid(), random.below(n)).',
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['node:crypto', 'crypto'].map((name) => ({
+            name,
+            importNames: ['randomBytes', 'randomUUID', 'randomInt', 'getRandomValues', 'webcrypto'],
+            message:
+              'Use the injected RandomSource (random.bytes(n), random.token(n), random.uuid(), random.below(n)).',
+          })),
+        },
+      ],
+    },
+  },
 );

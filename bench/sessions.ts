@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AuditDispatcher } from '../packages/core/src/audit/index.js';
 import { createConfig } from '../packages/core/src/config/index.js';
-import type { RequestContext } from '../packages/core/src/context/request-context.js';
+import type { RequestContext } from '../packages/core/src/kernel/request-context.js';
 import {
   createAccessValidator,
   SessionService,

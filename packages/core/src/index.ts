@@ -7,10 +7,12 @@ export * from './state/index.js';
 export * from './keys/index.js';
 export { SecretBox } from './crypto/secret-box.js';
 export { resolveMasterSecret, decodeMasterSecret, type MasterSecret } from './crypto/master-secret.js';
-export { ensureTenants, DEFAULT_TENANT } from './tenants/ensure-tenants.js';
-export { openGatehouse, type Gatehouse, type OpenGatehouseOptions, type Notice } from './gatehouse.js';
+export { ensureTenants } from './tenants/ensure-tenants.js';
+export { DEFAULT_TENANT } from './kernel/tenant.js';
+export { openGatehouse, type Gatehouse, type OpenGatehouseOptions, type Notice } from './engine/gatehouse.js';
 export * from './accounts/index.js';
-export { toPublicUser, type PublicUser } from './accounts/public-user.js';
+export { toPublicUser } from './accounts/public-user.js';
+export { type PublicUser } from './kernel/public-user.js';
 export * from './audit/index.js';
 export * from './limits/index.js';
 export {
@@ -31,24 +33,24 @@ export {
   createRequestContext,
   MAX_USER_AGENT_LENGTH,
   type RequestContext,
-} from './context/request-context.js';
+} from './kernel/request-context.js';
 export { TenantDirectory, TENANT_SLUG } from './tenants/tenant-directory.js';
-export type { TokenPair, Outcome, Failure } from './signin/types.js';
+export type { TokenPair, Outcome, Failure } from './kernel/outcome.js';
 export type { RegisterInput, RegisterResult } from './signin/register.js';
 export type { PasswordLoginInput } from './signin/login-with-password.js';
-export { AuthEngine, type AuthEngineOptions } from './auth-engine.js';
+export { AuthEngine, type AuthEngineOptions } from './engine/auth-engine.js';
 export * from './delivery/index.js';
 export * from './jobs/index.js';
+export * from './access/index.js';
 export type { CodeInput } from './lifecycle/submission.js';
 export type { ResetPasswordInput } from './lifecycle/password-reset.js';
-export type { ChangePasswordInput, SignedIn } from './lifecycle/change-password.js';
+export type { ChangePasswordInput } from './lifecycle/change-password.js';
+export type { SignedIn } from './kernel/signed-in.js';
 export type { Profile, ProfileUpdate } from './lifecycle/profile.js';
-export { ACCOUNT_JOBS } from './lifecycle/account-jobs.js';
+export { ACCOUNT_JOBS } from './engine/jobs.js';
 export type { MagicLinkRequest } from './passwordless/magic-link.js';
-export { MAGIC_LINK_CONFIRM_PATH } from './passwordless/magic-link-mail.js';
-export { allowedRedirect, MAX_REDIRECT_LENGTH } from './passwordless/redirect-origins.js';
-export { CONFIRM_PAGE_CSP, CONFIRM_PAGE_SCRIPT, confirmPageHtml } from './passwordless/confirm-page.js';
-export * from './pages/index.js';
+export type { EngineLinks } from './kernel/links.js';
+export { allowedRedirect, MAX_REDIRECT_LENGTH } from './kernel/redirect-origins.js';
 export {
   OneTimeSecrets,
   tenantOfToken,
@@ -58,7 +60,7 @@ export {
 } from './one-time/one-time-secrets.js';
 export * from './mfa/index.js';
 export { SmsFactor, normalizePhone, maskPhone, type SmsCodePurpose } from './mfa/sms/index.js';
-export type { MfaRequired, SignInResult } from './signin/types.js';
+export type { MfaRequired, SignInResult } from './kernel/outcome.js';
 export type { MfaVerifyInput } from './signin/verify-mfa.js';
 export type { StepUpRequest } from './signin/step-up.js';
 export * from './webauthn/index.js';

@@ -30,17 +30,17 @@ it('runs the library example from docs/library.md', async () => {
       requestId: 'req-1',
       tenant: 'default',
     });
-    await auth.register({ email: 'ada@example.com', password: 'a sturdy passphrase' }, ctx);
-    const login = await auth.login({ email: 'ada@example.com', password: 'a sturdy passphrase' }, ctx);
+    await auth.signIn.register({ email: 'ada@example.com', password: 'a sturdy passphrase' }, ctx);
+    const login = await auth.signIn.login({ email: 'ada@example.com', password: 'a sturdy passphrase' }, ctx);
     if (!login.ok) throw new Error(login.code);
-    if ('mfa' in login) throw new Error('a second factor is needed: auth.verifyMfa(...)');
+    if ('mfa' in login) throw new Error('a second factor is needed: auth.signIn.verifyMfa(...)');
     const { accessToken, refreshToken } = login.tokens;
-    const check = await auth.validator.validate(accessToken, 'strict', ctx);
+    const check = await auth.sessions.validate(accessToken, 'strict', ctx);
     expect(check.ok).toBe(true);
-    const next = await auth.refresh(refreshToken, ctx);
+    const next = await auth.sessions.refresh(refreshToken, ctx);
     expect(next.ok).toBe(true);
-    if (check.ok) await auth.logout(check.claims, ctx);
-    expect((await auth.validator.validate(accessToken, 'strict', ctx)).ok).toBe(false);
+    if (check.ok) await auth.sessions.logout(check.claims, ctx);
+    expect((await auth.sessions.validate(accessToken, 'strict', ctx)).ok).toBe(false);
     await auth.close();
     expect(events.map((event) => event.type)).toEqual(
       expect.arrayContaining(['register.succeeded', 'login.succeeded']),

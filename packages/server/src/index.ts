@@ -1,4 +1,5 @@
 export { buildApp, type BuildAppOptions } from './app.js';
+export { engineLinks } from './routes/links.js';
 export { startServer, type RunningServer, type StartServerOptions } from './start.js';
 export { loadServerConfig } from './config/load.js';
 export { loggerOptions, redactQuery } from './logging.js';

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { AuthEngine, type Gatehouse, type GatehouseConfig } from '@gatehouse/core';
 import { buildApp } from './app.js';
+import { engineLinks } from './routes/links.js';
 import { createTransports } from './delivery/transports.js';
 import { loadServerConfig } from './config/load.js';
 import { createLogger } from './logging.js';
@@ -43,6 +44,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     log: (event) => logger.info({ audit: event }, event.type),
     mailer: transports.mailer,
     sms: transports.sms,
+    links: engineLinks(config.server.publicUrl),
   });
   let app: FastifyInstance | undefined;
   let address: string;

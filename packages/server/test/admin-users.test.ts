@@ -6,6 +6,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServer, type TestServer } from './helpers/test-gatehouse.js';
+import { storesOf } from './helpers/stores.js';
 
 const PASSWORD = 'a sturdy passphrase 42';
 const CHEAP = { argon2: { memoryKiB: 8, iterations: 1, parallelism: 1 } } as const;
@@ -90,7 +91,7 @@ describe('admin users (single tenant)', () => {
 
   it('pages through the accounts newest first with an opaque cursor, each exactly once', async () => {
     for (let i = 0; i < 25; i++) {
-      await server.engine.users.create({ tenant: 'default', email: `page${i}@pages.example` });
+      await storesOf(server.engine).users.create({ tenant: 'default', email: `page${i}@pages.example` });
     }
     const seen: PublicUser[] = [];
     const sizes: number[] = [];
@@ -117,7 +118,7 @@ describe('admin users (single tenant)', () => {
 
   it('searches email and name case-insensitively, with % _ and \\ taken literally', async () => {
     const create = (email: string, name: string) =>
-      server.engine.users.create({ tenant: 'default', email, name });
+      storesOf(server.engine).users.create({ tenant: 'default', email, name });
     await create('under_score@search.example', 'Plain');
     await create('underXscore@search.example', 'Plain');
     await create('percent@search.example', 'Full 100% Sure');
@@ -195,12 +196,12 @@ describe('admin users (single tenant)', () => {
 
   it('lock ends every session and answers 423 to the right password; unlock restores sign-in', async () => {
     const id = await server.createUser('locked@example.com', PASSWORD);
-    const before = await server.engine.users.findById('default', id);
+    const before = await storesOf(server.engine).users.findById('default', id);
     const pair = await http.login('locked@example.com');
     const locked = await as('PUT', `/users/${id}/lock`);
     expect(locked.statusCode, locked.body).toBe(200);
     expect(locked.json()).toMatchObject({ user: { id, status: 'locked' } });
-    expect((await server.engine.users.findById('default', id))?.accountVersion).toBe(
+    expect((await storesOf(server.engine).users.findById('default', id))?.accountVersion).toBe(
       before!.accountVersion + 1,
     );
     expect(await stillSignedIn(pair)).toEqual({ me: 401, refresh: 401 });
@@ -210,7 +211,7 @@ describe('admin users (single tenant)', () => {
     // Locking again changes nothing; enable does not lift a lock.
     expect((await as('PUT', `/users/${id}/lock`)).json()).toMatchObject({ user: { status: 'locked' } });
     expect((await as('PUT', `/users/${id}/enable`)).json()).toMatchObject({ user: { status: 'locked' } });
-    expect((await server.engine.users.findById('default', id))?.accountVersion).toBe(
+    expect((await storesOf(server.engine).users.findById('default', id))?.accountVersion).toBe(
       before!.accountVersion + 1,
     );
     const unlocked = await as('PUT', `/users/${id}/unlock`);
@@ -269,7 +270,7 @@ describe('admin users (single tenant)', () => {
 
   it('a deleted account is gone: 404 everywhere and absent from the list', async () => {
     const id = await server.createUser('gone@example.com', PASSWORD);
-    await server.engine.users.setStatus('default', id, 'deleted');
+    await storesOf(server.engine).users.setStatus('default', id, 'deleted');
     expectProblem(await as('GET', `/users/${id}`), 404, 'not_found');
     for (const action of ['lock', 'unlock', 'disable', 'enable']) {
       expectProblem(await as('PUT', `/users/${id}/${action}`), 404, 'not_found');
@@ -277,7 +278,7 @@ describe('admin users (single tenant)', () => {
     expectProblem(await as('PUT', `/users/${id}/roles`, { roles: ['user', 'admin'] }), 404, 'not_found');
     expectProblem(await as('DELETE', `/users/${id}/sessions`), 404, 'not_found');
     expect((await list('q=gone@')).items).toEqual([]);
-    expect(await server.engine.users.findById('default', id)).toMatchObject({
+    expect(await storesOf(server.engine).users.findById('default', id)).toMatchObject({
       status: 'deleted',
       roles: ['user'],
     });
@@ -296,7 +297,7 @@ describe('admin users (single tenant)', () => {
     ] as const) {
       expectProblem(await http.call(method, url, plain.accessToken), 403, 'forbidden');
     }
-    expect((await server.engine.users.findById('default', id))?.status).toBe('active');
+    expect((await storesOf(server.engine).users.findById('default', id))?.status).toBe('active');
   });
 
   it('audits each change with the request id and ip', async () => {
@@ -378,7 +379,7 @@ describe('admin users across tenants', () => {
       404,
       'not_found',
     );
-    expect((await server.engine.users.findById('globex', globexUser))?.status).toBe('active');
+    expect((await storesOf(server.engine).users.findById('globex', globexUser))?.status).toBe('active');
     expect((await client(server).call('GET', '/auth/me', globexPair.accessToken)).statusCode).toBe(200);
     // Naming the other tenant does not help a tenant admin.
     expectProblem(

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Output } from '../output.js';
-import { clockFrom } from '../secure-files/clock.js';
+import { cliClock } from '../secure-files/clock.js';
 import { argumentsFailure, runReported, usageFailure } from '../secure-files/errors.js';
 import { resolvePaths } from '../secure-files/paths.js';
 import { auditLogPath, readAuditEvents, type AuditRecord } from './log.js';
@@ -34,7 +34,7 @@ export async function auditCommand(argv: string[], env: NodeJS.ProcessEnv, out: 
     if (positionals.length > 0)
       throw usageFailure(`unexpected argument ${positionals[0]}; see gatehouse audit --help`);
     const paths = resolvePaths(env);
-    const since = values.since === undefined ? 0 : parseSince(values.since, clockFrom(env)());
+    const since = values.since === undefined ? 0 : parseSince(values.since, cliClock()());
     const records = await readAuditEvents(paths, since);
     for (const record of records) out.info(values.json ? JSON.stringify(record) : formatRecord(record));
     if (records.length === 0)

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { appendAuditEvent, type AuditEvent } from '../audit/log.js';
 import { describeError, type Output } from '../output.js';
-import { clockFrom, type Clock } from '../secure-files/clock.js';
+import { cliClock, type Clock } from '../secure-files/clock.js';
 import { resolvePaths, type GatehousePaths } from '../secure-files/paths.js';
 
 /** What every vault command works with; tests and the CLI build it from the environment. */
@@ -20,7 +20,7 @@ export function vaultContext(env: NodeJS.ProcessEnv, out: Output): VaultContext 
   return {
     env,
     paths: resolvePaths(env),
-    now: clockFrom(env),
+    now: cliClock(),
     out,
     stdin: process.stdin,
     stdout: process.stdout,

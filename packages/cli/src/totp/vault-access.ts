@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { CliFailure } from '../secure-files/errors.js';
 import { withFileLock } from '../secure-files/file-lock.js';
 import {
@@ -14,7 +13,7 @@ import {
   sessionFiles,
   startSession,
 } from '../secure-files/session.js';
-import { testSetting } from '../secure-files/test-hooks.js';
+import { testHooks } from '../secure-files/test-hooks.js';
 import { recordEvent, vaultPath, type VaultContext } from './context.js';
 import { wipeEntries, type OtpEntry } from './entry.js';
 import { NEW_PASSPHRASE_ENV, PASSPHRASE_ENV, askNewPassphrase, askPassphrase } from './passphrase.js';
@@ -82,7 +81,7 @@ export async function unlockOrCreateVault(context: VaultContext): Promise<OpenVa
   await prepareSessionDirs(sessionFiles(context.paths, SESSION));
   context.out.error(`Creating the vault ${vaultPath(context.paths)}.`);
   const passphrase = await askNewPassphrase(context, PASSPHRASE_ENV);
-  const kdf = newKdfParams(context.env);
+  const kdf = newKdfParams();
   const key = await derive(passphrase, kdf);
   await startSession(sessionFiles(context.paths, SESSION), key, context.now());
   return { entries: [], key, kdf, isNew: true, fileBytes: undefined };
@@ -125,7 +124,7 @@ export async function saveVault(
         'another gatehouse command changed the vault meanwhile; nothing was saved: run this one again',
       );
     }
-    await writeFileAtomic(file, sealed, crashHook(context.env));
+    await writeFileAtomic(file, sealed, crashHook());
   });
   vault.fileBytes = sealed;
   if (change) {
@@ -141,7 +140,7 @@ export async function saveVault(
 /** Re-keys the vault under a new passphrase (new salt, current KDF strength) and saves it. */
 export async function rekeyVault(context: VaultContext, vault: OpenVault): Promise<void> {
   const passphrase = await askNewPassphrase(context, NEW_PASSPHRASE_ENV);
-  const kdf = newKdfParams(context.env);
+  const kdf = newKdfParams();
   const key = await derive(passphrase, kdf);
   vault.key.fill(0);
   Object.assign(vault, { key, kdf });
@@ -233,22 +232,16 @@ async function derive(passphrase: Buffer, kdf: KdfParams): Promise<Buffer> {
   }
 }
 
-/**
- * GATEHOUSE_TEST_PAUSE_BEFORE_RENAME=<marker file> (NODE_ENV=test only): a vault write stops
- * after its temp file is complete and before the rename, and says so in the marker file,
- * so a test can kill -9 it at the worst moment and check the old vault survived.
- */
 function sameBytes(a: Buffer | undefined, b: Buffer | undefined): boolean {
   return a === undefined || b === undefined ? a === b : a.equals(b);
 }
 
-function crashHook(env: NodeJS.ProcessEnv): AtomicWriteOptions {
-  const marker = testSetting(env, 'GATEHOUSE_TEST_PAUSE_BEFORE_RENAME');
-  if (!marker) return {};
-  return {
-    beforeRename: async (tempFile) => {
-      await writeFile(marker, tempFile);
-      await new Promise(() => setInterval(() => undefined, 60_000)); // until killed
-    },
-  };
+/**
+ * A test run may stop a vault write between its complete temp file and the rename
+ * (test-hooks.ts `beforeVaultRename`), to kill it at the worst moment and check that the
+ * old vault survived.
+ */
+function crashHook(): AtomicWriteOptions {
+  const beforeRename = testHooks().beforeVaultRename;
+  return beforeRename === undefined ? {} : { beforeRename };
 }

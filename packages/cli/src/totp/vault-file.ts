@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hashRaw, type Algorithm, type Version } from '@node-rs/argon2';
 import { CliFailure } from '../secure-files/errors.js';
-import { testSetting } from '../secure-files/test-hooks.js';
+import { testHooks } from '../secure-files/test-hooks.js';
 
 /**
  * The encrypted vault file:
@@ -33,7 +33,7 @@ export interface KdfParams {
  * once per 15-minute session, so it takes twice the memory (about 0.2 s on a laptop).
  */
 const PRODUCTION_KDF = { memoryKiB: 128 * 1024, iterations: 3, parallelism: 4 };
-/** GATEHOUSE_VAULT_KDF=fast, honoured only with NODE_ENV=test: a whole test suite in seconds. */
+/** Only when a test run asks for it (test-hooks.ts `fastVaultKdf`): a whole test suite in seconds. */
 const TEST_KDF = { memoryKiB: 256, iterations: 1, parallelism: 1 };
 const KDF_LIMITS = { memoryKiB: [8, 4 * 1024 * 1024], iterations: [1, 64], parallelism: [1, 64] } as const;
 
@@ -56,13 +56,9 @@ export interface ParsedVault {
   tag: Buffer;
 }
 
-/** Parameters for a new vault or a re-key: fresh salt, production strength. */
-export function newKdfParams(env: NodeJS.ProcessEnv): KdfParams {
-  const setting = testSetting(env, 'GATEHOUSE_VAULT_KDF');
-  if (setting !== undefined && setting !== 'fast') {
-    throw new CliFailure(`GATEHOUSE_VAULT_KDF=${setting}: the only (test) value is "fast"`, 2);
-  }
-  return { ...(setting === 'fast' ? TEST_KDF : PRODUCTION_KDF), salt: randomBytes(16) };
+/** Parameters for a new vault or a re-key: fresh salt, production strength (unless a test run asks). */
+export function newKdfParams(fast = testHooks().fastVaultKdf === true): KdfParams {
+  return { ...(fast ? TEST_KDF : PRODUCTION_KDF), salt: randomBytes(16) };
 }
 
 export async function deriveVaultKey(passphrase: Buffer, kdf: KdfParams): Promise<Buffer> {

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 
-export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+/** The built CLI, exactly as installed: it honours no test switch. */
+export const PRODUCTION_BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+/**
+ * What the tests run: the built CLI behind an entry that installs the test hooks the
+ * GATEHOUSE_TEST_* variables ask for (gatehouse-under-test.mjs), then runs it unchanged.
+ */
+export const BIN = fileURLToPath(new URL('./gatehouse-under-test.mjs', import.meta.url));
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

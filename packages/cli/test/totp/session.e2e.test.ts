@@ -1,6 +1,7 @@
 import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PRODUCTION_BIN } from '../helpers/process.js';
 import { gatehouse, tempHome, without } from './helpers/cli.js';
 
 const SECRET = 'JBSWY3DPEHPK3PXP';
@@ -46,10 +47,10 @@ describe('session: 15 idle minutes', () => {
     expect(result.stderr).toMatch(/the session ended after 15 idle minutes/);
   });
 
-  it('ignores the test clock outside NODE_ENV=test', async () => {
+  it('the installed CLI ignores the test clock variable', async () => {
     const { env } = await unlockedAtT0();
     // The session was stamped at T0 (2031); the real clock is years before it: the session ends.
-    const real = await gatehouse(['totp', 'list'], { ...at(env, 1), NODE_ENV: 'production' });
+    const real = await gatehouse(['totp', 'list'], at(env, 1), { bin: PRODUCTION_BIN });
     expect(real.stderr).toMatch(/session ended/);
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { installTestHooks } from '../../src/secure-files/test-hooks.js';
 import type { OtpEntry } from '../../src/totp/entry.js';
 import { decodeEntries, encodeEntries } from '../../src/totp/vault-codec.js';
 import {
@@ -12,7 +13,7 @@ import {
   sealVault,
 } from '../../src/totp/vault-file.js';
 
-const FAST = { NODE_ENV: 'test', GATEHOUSE_VAULT_KDF: 'fast' };
+const FAST = true;
 
 const ENTRIES: OtpEntry[] = [
   {
@@ -145,16 +146,15 @@ describe('vault file', () => {
     expect(sealVault(plaintext, key, kdf).equals(sealVault(plaintext, key, kdf))).toBe(false);
   });
 
-  it('uses production KDF strength unless NODE_ENV=test asks for the fast one', () => {
-    expect(newKdfParams({ GATEHOUSE_VAULT_KDF: 'fast' })).toMatchObject({
-      memoryKiB: 131072,
-      iterations: 3,
-      parallelism: 4,
-    });
-    expect(newKdfParams({ NODE_ENV: 'production', GATEHOUSE_VAULT_KDF: 'fast' }).memoryKiB).toBe(131072);
+  it('uses production KDF strength unless a test run installed the fast one', () => {
+    expect(newKdfParams()).toMatchObject({ memoryKiB: 131072, iterations: 3, parallelism: 4 });
     expect(newKdfParams(FAST).memoryKiB).toBe(256);
-    expect(() => newKdfParams({ NODE_ENV: 'test', GATEHOUSE_VAULT_KDF: 'slow' })).toThrow(
-      /only \(test\) value/,
-    );
+    installTestHooks({ fastVaultKdf: true });
+    try {
+      expect(newKdfParams().memoryKiB).toBe(256);
+    } finally {
+      installTestHooks({}); // in-process test files share this module
+    }
+    expect(newKdfParams().memoryKiB).toBe(131072);
   });
 });

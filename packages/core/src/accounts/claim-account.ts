@@ -1,7 +1,25 @@
-import type { RequestContext } from '../context/request-context.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { origin } from '../signin/types.js';
-import type { UserRow } from './user-repository.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import type { AuditEmitter } from '../audit/types.js';
+import type { SessionPort } from '../sessions/session-port.js';
+import type { PendingSignups } from './pending-signups.js';
+import { origin } from '../kernel/outcome.js';
+import type { UserRepository, UserRow } from './user-repository.js';
+
+/** A store of one kind of a user's credentials that a claim wipes. */
+interface CredentialStore {
+  removeAll(tenant: string, userId: string): Promise<number>;
+}
+
+/** What claiming an account touches: the account, its sessions and every credential store. */
+export interface ClaimParts {
+  audit: AuditEmitter;
+  users: UserRepository;
+  sessions: Pick<SessionPort, 'revokeUserSessions'>;
+  signups: PendingSignups;
+  mfa: { factors: { remove(userId: string, methods: readonly string[]): Promise<number> } };
+  passkeys?: { repository: CredentialStore } | undefined;
+  oauth?: { accounts: CredentialStore } | undefined;
+}
 
 /** How the mailbox was proven. */
 export type ClaimProof = 'magic_link' | 'oauth' | 'verification' | 'password_reset';
@@ -19,7 +37,7 @@ export type ClaimProof = 'magic_link' | 'oauth' | 'verification' | 'password_res
  * where the account is verified with a password its owner did not type.
  */
 export async function claimUnverifiedAccount(
-  parts: AuthEngineParts,
+  parts: ClaimParts,
   user: UserRow,
   via: ClaimProof,
   ctx: RequestContext,

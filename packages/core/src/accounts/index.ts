@@ -1,4 +1,4 @@
-export { normalizeEmail, emailLocalPart, emailDomain } from './email.js';
+export { normalizeEmail, emailLocalPart, emailDomain } from '../kernel/email.js';
 export {
   UserRepository,
   EmailTakenError,
@@ -15,4 +15,3 @@ export {
   type UserListQuery,
   type UserPage,
 } from './user-directory.js';
-export { type AccountStatusAction, type AdminUserView } from './account-status.js';

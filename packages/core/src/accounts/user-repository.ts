@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { credentials, oauthAccounts, users, webauthnCredentials } from '../database/schema.js';
 import type { GatehouseDb } from '../database/types.js';
-import { normalizeEmail } from './email.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { systemRandom, type RandomSource } from '../util/random.js';
+import { normalizeEmail } from '../kernel/email.js';
 
 export type UserRow = typeof users.$inferSelect;
 /** 'locked' is an admin's lock (until unlocked); 'deleted' a soft delete whose email stays taken. */
@@ -29,11 +30,15 @@ const UNIQUE_VIOLATION = '23505';
  * account state bumps the matching version, which tokens carry (rv/pv/av).
  */
 export class UserRepository {
-  constructor(private readonly db: GatehouseDb) {}
+  constructor(
+    private readonly db: GatehouseDb,
+    private readonly clock: Clock = systemClock,
+    private readonly random: RandomSource = systemRandom,
+  ) {}
 
   /** Creates the user and (optionally) the password credential in one transaction. */
-  async create(input: NewUser, now = new Date()): Promise<UserRow> {
-    const id = randomUUID();
+  async create(input: NewUser, now = this.now()): Promise<UserRow> {
+    const id = this.random.uuid();
     try {
       return await this.db.transaction(async (tx) => {
         const [user] = await tx
@@ -53,7 +58,7 @@ export class UserRepository {
         if (input.passwordHash) {
           await tx
             .insert(credentials)
-            .values({ id: randomUUID(), userId: id, type: 'password', secret: input.passwordHash });
+            .values({ id: this.random.uuid(), userId: id, type: 'password', secret: input.passwordHash });
         }
         return user as UserRow;
       });
@@ -94,11 +99,13 @@ export class UserRepository {
   async setPasswordHash(userId: string, hash: string): Promise<void> {
     const updated = await this.db
       .update(credentials)
-      .set({ secret: hash, updatedAt: new Date() })
+      .set({ secret: hash, updatedAt: this.now() })
       .where(and(eq(credentials.userId, userId), eq(credentials.type, 'password')))
       .returning({ id: credentials.id });
     if (updated.length === 0) {
-      await this.db.insert(credentials).values({ id: randomUUID(), userId, type: 'password', secret: hash });
+      await this.db
+        .insert(credentials)
+        .values({ id: this.random.uuid(), userId, type: 'password', secret: hash });
     }
   }
 
@@ -106,12 +113,12 @@ export class UserRepository {
   async bumpAccountVersion(tenant: string, id: string): Promise<void> {
     await this.db
       .update(users)
-      .set({ accountVersion: sql`${users.accountVersion} + 1`, updatedAt: new Date() })
+      .set({ accountVersion: sql`${users.accountVersion} + 1`, updatedAt: this.now() })
       .where(and(eq(users.tenantId, tenant), eq(users.id, id)));
   }
 
   /** Marks the address verified (once) and bumps the account version. */
-  async markEmailVerified(tenant: string, id: string, now = new Date()): Promise<UserRow | undefined> {
+  async markEmailVerified(tenant: string, id: string, now = this.now()): Promise<UserRow | undefined> {
     if (!isUuid(id)) return undefined;
     const [user] = await this.db
       .update(users)
@@ -135,7 +142,7 @@ export class UserRepository {
     hash: string,
     options: { verifyEmail?: boolean } = {},
   ): Promise<void> {
-    const now = new Date();
+    const now = this.now();
     await this.db.transaction(async (tx) => {
       const [user] = await tx
         .update(users)
@@ -155,7 +162,9 @@ export class UserRepository {
         .where(and(eq(credentials.userId, id), eq(credentials.type, 'password')))
         .returning({ id: credentials.id });
       if (updated.length === 0) {
-        await tx.insert(credentials).values({ id: randomUUID(), userId: id, type: 'password', secret: hash });
+        await tx
+          .insert(credentials)
+          .values({ id: this.random.uuid(), userId: id, type: 'password', secret: hash });
       }
     });
   }
@@ -164,7 +173,7 @@ export class UserRepository {
    * Soft delete: status 'deleted', profile data and every credential gone, account version
    * bumped. The row and its normalised email stay, so nobody can register the address again.
    */
-  async softDelete(tenant: string, id: string, now = new Date()): Promise<boolean> {
+  async softDelete(tenant: string, id: string, now = this.now()): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const [user] = await tx
         .update(users)
@@ -200,7 +209,7 @@ export class UserRepository {
     };
     const [user] = await this.db
       .update(users)
-      .set({ ...changes, updatedAt: new Date() })
+      .set({ ...changes, updatedAt: this.now() })
       .where(and(eq(users.tenantId, tenant), eq(users.id, id)))
       .returning();
     return user;
@@ -210,7 +219,7 @@ export class UserRepository {
   async setRoles(tenant: string, id: string, roles: string[]): Promise<UserRow | undefined> {
     const [user] = await this.db
       .update(users)
-      .set({ roles: [...new Set(roles)], roleVersion: sql`${users.roleVersion} + 1`, updatedAt: new Date() })
+      .set({ roles: [...new Set(roles)], roleVersion: sql`${users.roleVersion} + 1`, updatedAt: this.now() })
       .where(and(eq(users.tenantId, tenant), eq(users.id, id)))
       .returning();
     return user;
@@ -220,10 +229,15 @@ export class UserRepository {
   async setStatus(tenant: string, id: string, status: UserStatus): Promise<UserRow | undefined> {
     const [user] = await this.db
       .update(users)
-      .set({ status, accountVersion: sql`${users.accountVersion} + 1`, updatedAt: new Date() })
+      .set({ status, accountVersion: sql`${users.accountVersion} + 1`, updatedAt: this.now() })
       .where(and(eq(users.tenantId, tenant), eq(users.id, id)))
       .returning();
     return user;
+  }
+
+  /** The injected clock's time as a timestamp for the database. */
+  private now(): Date {
+    return new Date(this.clock.now());
   }
 }
 

@@ -1,17 +1,21 @@
-import type { AuditEvent, AuditSink } from './types.js';
+import type { AuditEvent, AuditInput, AuditSink } from './types.js';
+import { configDefaults } from '../config/defaults.js';
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
 
 export interface AuditDispatcherOptions {
   sink: AuditSink;
   clock?: Clock;
-  /** Events buffered at most; beyond it the oldest are dropped and counted (a flood must not exhaust memory). */
+  /**
+   * Events buffered at most (config `audit.maxQueuedEvents`); beyond it the oldest are
+   * dropped and counted (a flood must not exhaust memory).
+   */
   maxQueue?: number;
   /** Called when the sink fails or events are dropped (for logs/metrics). */
   onError?: (error: unknown, dropped: number) => void;
 }
 
-export type AuditInput = Omit<AuditEvent, 'at'>;
+export type { AuditInput } from './types.js';
 
 /**
  * Emitting never waits for the sink: flows call `emit()` and go on; events are
@@ -27,7 +31,7 @@ export class AuditDispatcher {
 
   constructor(private readonly options: AuditDispatcherOptions) {
     this.clock = options.clock ?? systemClock;
-    this.maxQueue = options.maxQueue ?? 10_000;
+    this.maxQueue = options.maxQueue ?? configDefaults.audit.maxQueuedEvents;
     this.sinks = [options.sink];
   }
 

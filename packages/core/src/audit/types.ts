@@ -23,3 +23,11 @@ export interface AuditEvent {
 export interface AuditSink {
   write(events: readonly AuditEvent[]): Promise<void>;
 }
+
+/** An event as a flow reports it; the dispatcher stamps `at`. */
+export type AuditInput = Omit<AuditEvent, 'at'>;
+
+/** Only the `emit` of an AuditDispatcher (flows never wait for the audit sink). */
+export interface AuditEmitter {
+  emit(event: AuditInput): void;
+}

@@ -6,7 +6,7 @@
 import type * as z from 'zod';
 
 import { passwordLength } from './checks.js';
-import type { ConfigBeforeDerivation } from './schema.js';
+import type { ConfigBeforeDerivation } from './base-schema.js';
 
 type Ctx = z.core.$RefinementCtx<ConfigBeforeDerivation>;
 

@@ -1,7 +1,7 @@
 import { mkdirSync, openSync, readFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { AuthError } from '../errors/auth-error.js';
+import { systemRandom, type RandomSource } from '../util/random.js';
 
 export interface MasterSecretOptions {
   /** Base64 from configuration (GATEHOUSE_SECRET). */
@@ -9,6 +9,8 @@ export interface MasterSecretOptions {
   dataDir: string;
   /** Production or a shared database: instances must share one secret, so none may be generated. */
   required: boolean;
+  /** Draws a development secret when none exists yet (default: the system's CSPRNG). */
+  random?: RandomSource | undefined;
 }
 
 export interface MasterSecret {
@@ -51,7 +53,7 @@ export function resolveMasterSecret(options: MasterSecretOptions): MasterSecret 
   const path = join(options.dataDir, 'secret');
   try {
     const fd = openSync(path, 'wx', 0o600);
-    writeSync(fd, randomBytes(MIN_BYTES).toString('base64'));
+    writeSync(fd, (options.random ?? systemRandom).bytes(MIN_BYTES).toString('base64'));
     closeSync(fd);
     return { key: decodeMasterSecret(readFileSync(path, 'utf8')), source: 'generated', path };
   } catch (error) {

@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import { AuthError } from '../errors/auth-error.js';
+import { systemRandom, type RandomSource } from '../util/random.js';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
@@ -15,13 +16,18 @@ const TAG_BYTES = 16;
 export class SecretBox {
   private readonly key: Buffer;
 
-  constructor(masterSecret: Buffer, purpose: string) {
+  /** `random` draws the IVs: a source that repeats itself would break GCM, so tests only. */
+  constructor(
+    masterSecret: Buffer,
+    purpose: string,
+    private readonly random: RandomSource = systemRandom,
+  ) {
     if (masterSecret.length < 32) throw new TypeError('The master secret must be at least 32 bytes');
     this.key = Buffer.from(hkdfSync('sha256', masterSecret, Buffer.alloc(0), `gatehouse:${purpose}`, 32));
   }
 
   seal(plaintext: Buffer, associatedData: string): string {
-    const iv = randomBytes(IV_BYTES);
+    const iv = this.random.bytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(associatedData, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);

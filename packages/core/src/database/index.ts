@@ -1,6 +1,6 @@
 export * from './types.js';
 export * from './schema.js';
-export { openDatabase, type OpenDatabaseOptions } from './open.js';
+export { databaseOptionsOf, openDatabase, type OpenDatabaseOptions } from './open.js';
 export { openPgliteDatabase } from './open-pglite.js';
 export { openPostgresDatabase } from './open-postgres.js';
 export { redactUrl } from '../util/redact-url.js';

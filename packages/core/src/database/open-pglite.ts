@@ -8,6 +8,7 @@ import { lockDataDirectory } from './pglite-lock.js';
 import { PGLITE_START_PARAMS, createPgliteDataDirectory } from './pglite-memory.js';
 import { guardDatabaseCall } from './unavailable.js';
 import type { Database, SqlClient } from './types.js';
+import type { Clock } from '../util/clock.js';
 
 export interface PgliteOptions {
   /** Data directory; the database lives in `<dataDir>/pglite`. Omit for an in-memory database (tests). */
@@ -18,11 +19,13 @@ export interface PgliteOptions {
    * suites open hundreds of databases from one template. Ignored with `dataDir`.
    */
   loadDataDir?: Blob;
+  /** Stamps the data directory's lock (when it was taken); default the system clock. */
+  clock?: Clock | undefined;
 }
 
 export async function openPgliteDatabase(options: PgliteOptions = {}): Promise<Database> {
   const dir = options.dataDir ? resolve(options.dataDir) : undefined;
-  const lock = dir ? lockDataDirectory(dir) : undefined;
+  const lock = dir ? lockDataDirectory(dir, undefined, options.clock) : undefined;
   const startOptions = { startParams: [...PGLITE_START_PARAMS] };
   let client: PGlite;
   try {

@@ -6,19 +6,23 @@ import { MIGRATION_LOCK_ID, migrationsFolder } from './migrations.js';
 import { guardDatabaseCall } from './unavailable.js';
 import type { Database, SqlClient } from './types.js';
 import { redactUrl } from '../util/redact-url.js';
+import { configDefaults } from '../config/defaults.js';
 
 export interface PostgresOptions {
   url: string;
-  /** Connections per instance. */
+  /** Connections per instance (config `storage.databasePoolSize`). */
   poolSize?: number;
+  /** Config `storage.databaseConnectTimeoutMs`. */
   connectTimeoutMs?: number;
 }
+
+const { databasePoolSize, databaseConnectTimeoutMs } = configDefaults.storage;
 
 export async function openPostgresDatabase(options: PostgresOptions): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: options.url,
-    max: options.poolSize ?? 10,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    max: options.poolSize ?? databasePoolSize,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? databaseConnectTimeoutMs,
     application_name: 'gatehouse',
   });
   // An idle client that loses its connection emits 'error'; the next query reports it.

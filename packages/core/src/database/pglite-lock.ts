@@ -1,6 +1,7 @@
 import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuthError } from '../errors/auth-error.js';
+import { systemClock, type Clock } from '../util/clock.js';
 
 /**
  * PGlite is PostgreSQL in one process: a second process opening the same data
@@ -17,13 +18,17 @@ interface LockOwner {
   since: string;
 }
 
-export function lockDataDirectory(dir: string, command = process.argv.slice(1).join(' ')): DirectoryLock {
+export function lockDataDirectory(
+  dir: string,
+  command = process.argv.slice(1).join(' '),
+  clock: Clock = systemClock,
+): DirectoryLock {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'gatehouse.lock');
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
-      const owner: LockOwner = { pid: process.pid, command, since: new Date().toISOString() };
+      const owner: LockOwner = { pid: process.pid, command, since: new Date(clock.now()).toISOString() };
       writeSync(fd, JSON.stringify(owner));
       closeSync(fd);
       return { release: () => rmSync(path, { force: true }) };

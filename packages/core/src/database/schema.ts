@@ -219,8 +219,8 @@ export const jobs = pgTable(
 );
 
 /**
- * Messages kept by the `outbox` mail/SMS transport (development), listed newest first at
- * GET /api/v1/dev/outbox. They hold one-time secrets in clear, which is the point in
+ * Messages kept by the `outbox` mail/SMS transport (development), listed newest first by
+ * the server's development outbox (API.md "Development outbox"). They hold one-time secrets in clear, which is the point in
  * development; production never has this transport unless chosen explicitly.
  */
 export const outboxMessages = pgTable(

@@ -1,19 +1,19 @@
 /**
  * The `outbox` transport (development): instead of sending, every email and SMS is stored in
- * `outbox_messages` and listed at GET /api/v1/dev/outbox (API.md "Development outbox"), so
+ * `outbox_messages`, which the server lists (API.md "Development outbox"), so
  * tests and developers read links and codes without a mail server. The table is bounded
  * (newest `maxMessages`, none older than `maxAgeMs`) so a long-running dev database does not grow.
  */
-import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { outboxMessages } from '../database/schema.js';
 import type { Database } from '../database/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { systemRandom, type RandomSource } from '../util/random.js';
 import type { EmailMessage, Mailer, MessageTemplate, SmsMessage, SmsSender, TemplateData } from './types.js';
 
 export type OutboxChannel = 'email' | 'sms';
 
-/** One stored message as GET /api/v1/dev/outbox lists it. */
+/** One stored message as the development outbox lists it. */
 export interface OutboxEntry {
   id: string;
   to: string;
@@ -34,6 +34,7 @@ export interface OutboxEntry {
 
 export interface OutboxOptions {
   clock?: Clock;
+  random?: RandomSource;
   maxMessages?: number;
   maxAgeMs?: number;
 }
@@ -50,6 +51,7 @@ export class OutboxStore {
   readonly sms: SmsSender = { send: (message) => this.storeSms(message) };
 
   private readonly clock: Clock;
+  private readonly random: RandomSource;
   private readonly maxMessages: number;
   private readonly maxAgeMs: number;
   private lastCreatedAt = 0;
@@ -59,6 +61,7 @@ export class OutboxStore {
     options: OutboxOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? systemRandom;
     this.maxMessages = Math.max(1, options.maxMessages ?? DEFAULT_MAX_MESSAGES);
     this.maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
   }
@@ -97,7 +100,7 @@ export class OutboxStore {
     // Pruned before the insert: a failed prune then fails the send before anything is
     // stored, so the job's retry cannot leave the same message twice.
     await this.prune(createdAt);
-    await this.database.db.insert(outboxMessages).values({ ...row, id: randomUUID(), createdAt });
+    await this.database.db.insert(outboxMessages).values({ ...row, id: this.random.uuid(), createdAt });
   }
 
   /**

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { Queue, UnrecoverableError, Worker, type Job as BullJob } from 'bullmq';
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { configDefaults } from '../config/defaults.js';
 import { BackendUnavailableError } from '../errors/auth-error.js';
 import { reconnectDelay, toStateStoreError } from '../state/redis-client.js';
 import { redactUrl } from '../util/redact-url.js';
@@ -17,7 +18,7 @@ import { asError, DEFAULT_DRAIN_TIMEOUT_MS, describeFailure, waitUntilDrained } 
 
 /** The braces are a hash tag: every key of the queue lands in one Cluster slot, as BullMQ's scripts need. */
 export const DEFAULT_JOB_PREFIX = '{gatehouse-jobs}';
-export const DEFAULT_QUEUE_NAME = 'jobs';
+export const DEFAULT_QUEUE_NAME = configDefaults.jobs.queueName;
 
 /** Failed jobs kept for inspection; the oldest go beyond this so Redis memory stays bounded. */
 const KEEP_FAILED = 10_000;
@@ -33,7 +34,7 @@ export interface BullMqJobQueueOptions {
   prefix?: string;
   /** Default `jobs`; no colon. */
   queueName?: string;
-  /** Deadline of enqueue and counts (and of the first connection in `connect()`). Default 2000. */
+  /** Deadline of enqueue and counts (and of the first connection in `connect()`): config `jobs.redisCommandTimeoutMs`. */
   commandTimeoutMs?: number;
   /** Connection errors while reconnecting and worker failures, for logging. */
   onError?: (error: Error) => void;
@@ -60,7 +61,7 @@ export class BullMqJobQueue implements JobQueue {
   constructor(private readonly settings: BullMqJobQueueOptions) {
     this.prefix = settings.prefix ?? DEFAULT_JOB_PREFIX;
     this.queueName = settings.queueName ?? DEFAULT_QUEUE_NAME;
-    this.deadlineMs = settings.commandTimeoutMs ?? 2_000;
+    this.deadlineMs = settings.commandTimeoutMs ?? configDefaults.jobs.redisCommandTimeoutMs;
     if (settings.clusterNodes?.length && !/\{[^}]+\}/.test(this.prefix)) {
       throw new TypeError(`On a Redis Cluster the job prefix needs a {hash tag}, got ${this.prefix}`);
     }

@@ -1,4 +1,5 @@
 import type { Database } from '../database/types.js';
+import type { RandomSource } from '../util/random.js';
 import { BullMqJobQueue } from './bullmq-queue.js';
 import { SqlJobQueue } from './sql-queue.js';
 import type { JobQueue, JobQueueOptions } from './types.js';
@@ -12,8 +13,12 @@ export interface OpenJobQueueOptions {
   options: JobQueueOptions;
   /** BullMQ queue name: deployments (or test runs) sharing one Redis keep their jobs apart. */
   queueName?: string | undefined;
+  /** BullMQ's enqueue and count deadline (config `jobs.redisCommandTimeoutMs`). */
+  commandTimeoutMs?: number | undefined;
   /** Background failures (a poll that could not reach the backend, a lost connection), for logging. */
   onError?: (error: Error) => void;
+  /** The SQL queue's job ids (BullMQ makes its own). */
+  random?: RandomSource | undefined;
 }
 
 /**
@@ -25,6 +30,7 @@ export async function openJobQueue(options: OpenJobQueueOptions): Promise<JobQue
   const onError = {
     ...(options.onError ? { onError: options.onError } : {}),
     ...(options.queueName ? { queueName: options.queueName } : {}),
+    ...(options.commandTimeoutMs ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
   };
   if (options.redisClusterNodes?.length) {
     return BullMqJobQueue.connect({
@@ -36,5 +42,10 @@ export async function openJobQueue(options: OpenJobQueueOptions): Promise<JobQue
   if (options.redisUrl) {
     return BullMqJobQueue.connect({ redisUrl: options.redisUrl, options: options.options, ...onError });
   }
-  return new SqlJobQueue({ database: options.database, options: options.options, ...onError });
+  return new SqlJobQueue({
+    database: options.database,
+    options: options.options,
+    random: options.random,
+    ...onError,
+  });
 }

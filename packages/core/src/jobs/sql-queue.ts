@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { BackendUnavailableError } from '../errors/auth-error.js';
 import type { Database, SqlClient } from '../database/types.js';
+import { systemRandom, type RandomSource } from '../util/random.js';
 import {
   isPermanentJobError,
   type EnqueueOptions,
@@ -87,6 +87,8 @@ export interface SqlJobQueueOptions {
   options: JobQueueOptions;
   /** Background failures (a poll or an outcome write that did not reach the database), for logging. */
   onError?: (error: Error) => void;
+  /** Job ids (default: the system's CSPRNG). */
+  random?: RandomSource | undefined;
 }
 
 /**
@@ -98,6 +100,7 @@ export class SqlJobQueue implements JobQueue {
   private readonly sql: SqlClient;
   private readonly options: JobQueueOptions;
   private readonly onError: ((error: Error) => void) | undefined;
+  private readonly random: RandomSource;
   private handler: JobHandler | undefined;
   private readonly running = new Set<Promise<void>>();
   private pumping: Promise<void> | undefined;
@@ -110,6 +113,7 @@ export class SqlJobQueue implements JobQueue {
     this.sql = options.database.sql;
     this.options = options.options;
     this.onError = options.onError;
+    this.random = options.random ?? systemRandom;
     if (!(this.options.leaseSeconds > 0) || !(this.options.concurrency >= 1)) {
       throw new TypeError('SqlJobQueue needs leaseSeconds > 0 and concurrency >= 1');
     }
@@ -117,7 +121,7 @@ export class SqlJobQueue implements JobQueue {
 
   async enqueue(name: string, payload: JobPayload, options: EnqueueOptions = {}): Promise<string> {
     if (this.closed) throw new BackendUnavailableError('database', new Error('SqlJobQueue is closed'));
-    const id = randomUUID();
+    const id = this.random.uuid();
     const delayMs = Math.max(0, options.delayMs ?? 0);
     try {
       await this.sql.query(ENQUEUE, [id, name, JSON.stringify(payload), this.options.maxAttempts, delayMs]);

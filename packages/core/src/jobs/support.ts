@@ -1,3 +1,4 @@
+import { systemClock } from '../util/clock.js';
 import type { JobCounts } from './types.js';
 
 /** Longest failure text kept with a job. */
@@ -30,17 +31,21 @@ export function retryDelayMs(backoffBaseMs: number, attempt: number): number {
 /** Callbacks take Error; anything thrown is wrapped so loggers always get a message. */
 export const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
-/** Polls `counts` until nothing is waiting or running; rejects after `timeoutMs`. */
+/**
+ * Polls `counts` until nothing is waiting or running; rejects after `timeoutMs`. The deadline
+ * is on the system clock: it bounds a real wait (timers), which a test's manual clock would
+ * never end.
+ */
 export async function waitUntilDrained(
   counts: () => Promise<JobCounts>,
   timeoutMs: number,
   intervalMs: number,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = systemClock.now() + timeoutMs;
   for (;;) {
     const { waiting, active } = await counts();
     if (waiting + active === 0) return;
-    if (Date.now() >= deadline) {
+    if (systemClock.now() >= deadline) {
       throw new Error(`Job queue not drained after ${timeoutMs} ms (${waiting} waiting, ${active} running)`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));

@@ -1,13 +1,8 @@
-import {
-  createPrivateKey,
-  createPublicKey,
-  createSecretKey,
-  generateKeyPair,
-  randomBytes,
-} from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSecretKey, generateKeyPair } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { calculateJwkThumbprint, type JWK } from 'jose';
+import { systemRandom, type RandomSource } from '../util/random.js';
 import type { PublicJwk, SigningAlgorithm } from './types.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -20,7 +15,8 @@ export interface KeyMaterial {
   publicJwk: PublicJwk | null;
 }
 
-async function generatePrivateKey(alg: SigningAlgorithm): Promise<KeyObject> {
+/** Key pairs come from the platform's generator; only symmetric material is drawn from `random`. */
+async function generatePrivateKey(alg: SigningAlgorithm, random: RandomSource): Promise<KeyObject> {
   switch (alg) {
     case 'EdDSA':
       return (await generateKeyPairAsync('ed25519')).privateKey;
@@ -29,16 +25,19 @@ async function generatePrivateKey(alg: SigningAlgorithm): Promise<KeyObject> {
     case 'RS256':
       return (await generateKeyPairAsync('rsa', { modulusLength: 2048 })).privateKey;
     case 'HS256':
-      return createSecretKey(randomBytes(32));
+      return createSecretKey(random.bytes(32));
   }
 }
 
 /** A fresh key pinned to `alg`; the kid of a public key is its RFC 7638 thumbprint. */
-export async function generateSigningKey(alg: SigningAlgorithm): Promise<KeyMaterial> {
-  const privateKey = await generatePrivateKey(alg);
+export async function generateSigningKey(
+  alg: SigningAlgorithm,
+  random: RandomSource = systemRandom,
+): Promise<KeyMaterial> {
+  const privateKey = await generatePrivateKey(alg, random);
   if (alg === 'HS256') {
     return {
-      kid: randomBytes(16).toString('base64url'),
+      kid: random.token(16),
       alg,
       privateKey,
       verifyKey: privateKey,

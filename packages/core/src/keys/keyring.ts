@@ -1,5 +1,6 @@
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
+import { systemRandom, type RandomSource } from '../util/random.js';
 import { retryAfter } from '../limits/fixed-window.js';
 import { generateSigningKey } from './generate-key.js';
 import type { SigningKeyRepository } from './signing-key-repository.js';
@@ -18,6 +19,8 @@ export interface KeyringOptions {
    */
   nextKeyMinAgeSeconds: number;
   clock?: Clock;
+  /** Symmetric key material and HS256 key ids (default: the system's CSPRNG). */
+  random?: RandomSource;
 }
 
 /** A rotation done (the kid that signs now), or refused until the next key is old enough. */
@@ -38,9 +41,11 @@ export class Keyring {
   private keys = new Map<string, SigningKey>();
   private currentKey: SigningKey | undefined;
   private readonly clock: Clock;
+  private readonly random: RandomSource;
 
   constructor(private readonly options: KeyringOptions) {
     this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? systemRandom;
   }
 
   /** Loads keys, creating a current and a next key when missing (races with other instances are harmless). */
@@ -50,7 +55,7 @@ export class Keyring {
     const { repository, algorithm } = this.options;
     const now = new Date(this.clock.now());
     if (!this.currentKey) {
-      if (await repository.insertIfVacant(await generateSigningKey(algorithm), 'current', now)) {
+      if (await repository.insertIfVacant(await generateSigningKey(algorithm, this.random), 'current', now)) {
         notices.push({ level: 'info', message: `Created a signing key (${algorithm})` });
       }
     }
@@ -63,7 +68,7 @@ export class Keyring {
       });
     }
     if (!next || next.alg !== algorithm) {
-      await repository.insertIfVacant(await generateSigningKey(algorithm), 'next', now);
+      await repository.insertIfVacant(await generateSigningKey(algorithm, this.random), 'next', now);
     }
     await this.refresh();
     const current = this.current();
@@ -91,7 +96,7 @@ export class Keyring {
   async rotate(): Promise<KeyRotation> {
     const { repository, algorithm, graceSeconds, nextKeyMinAgeSeconds } = this.options;
     const result = await repository.rotate(
-      await generateSigningKey(algorithm),
+      await generateSigningKey(algorithm, this.random),
       new Date(this.clock.now()),
       graceSeconds,
       nextKeyMinAgeSeconds * 1000,

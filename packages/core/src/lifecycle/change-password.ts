@@ -1,19 +1,14 @@
 import { normalizePassword, checkPasswordPolicy } from '../password/index.js';
-import type { RequestContext } from '../context/request-context.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type Outcome } from '../signin/types.js';
-import { checkCurrentPassword } from './current-password.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import type { AccountParts } from './account-parts.js';
+import { fail, origin, type Outcome } from '../kernel/outcome.js';
+import { checkCurrentPassword } from '../signin/index.js';
 import { notifyPasswordChanged } from './password-reset.js';
+import type { SignedIn } from '../kernel/signed-in.js';
 
 export interface ChangePasswordInput {
   currentPassword: string;
   newPassword: string;
-}
-
-/** Who is changing: the bearer's user and session (the session survives the change). */
-export interface SignedIn {
-  userId: string;
-  sessionId: string;
 }
 
 /**
@@ -22,7 +17,7 @@ export interface SignedIn {
  * other session ends (this one stays) → "password changed" notice.
  */
 export async function changePassword(
-  parts: AuthEngineParts,
+  parts: AccountParts,
   who: SignedIn,
   input: ChangePasswordInput,
   ctx: RequestContext,

@@ -1,8 +1,9 @@
-import type { RequestContext } from '../context/request-context.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type Outcome } from '../signin/types.js';
-import { checkCurrentPassword } from './current-password.js';
-import type { SignedIn } from './change-password.js';
+import { staleSignIn } from '../access/index.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import type { AccountParts } from './account-parts.js';
+import { fail, origin, type Outcome } from '../kernel/outcome.js';
+import { checkCurrentPassword } from '../signin/index.js';
+import type { SignedIn } from '../kernel/signed-in.js';
 
 /**
  * DELETE /users/account (the caller checks step-up: a sign-in within
@@ -12,11 +13,13 @@ import type { SignedIn } from './change-password.js';
  * profile data go, every session and pending one-time secret ends.
  */
 export async function deleteAccount(
-  parts: AuthEngineParts,
+  parts: AccountParts,
   who: SignedIn,
   password: string | undefined,
   ctx: RequestContext,
 ): Promise<Outcome<object>> {
+  const stale = staleSignIn(parts, who);
+  if (stale) return stale;
   const user = await parts.users.findById(ctx.tenant, who.userId);
   if (!user || user.status === 'deleted') return fail('unauthorized');
   if (password !== undefined) {

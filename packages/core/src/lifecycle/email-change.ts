@@ -1,19 +1,26 @@
+import { staleSignIn } from '../access/index.js';
 import { and, eq, sql } from 'drizzle-orm';
-import { emailDomain, normalizeEmail } from '../accounts/email.js';
-import { toPublicUser, type PublicUser } from '../accounts/public-user.js';
+import { emailDomain, normalizeEmail } from '../kernel/email.js';
+import { toPublicUser } from '../accounts/public-user.js';
+import { type PublicUser } from '../kernel/public-user.js';
 import type { UserRow } from '../accounts/user-repository.js';
-import type { RequestContext } from '../context/request-context.js';
+import type { RequestContext } from '../kernel/request-context.js';
 import { users } from '../database/schema.js';
 import type { GatehouseDb } from '../database/types.js';
 import type { SecretPurpose, SecretSettings } from '../one-time/one-time-secrets.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type Outcome } from '../signin/types.js';
+import type { AccountParts } from './account-parts.js';
+import { fail, origin, type Outcome } from '../kernel/outcome.js';
 import { stateKeys } from '../state/keys.js';
-import { ACCOUNT_JOBS } from './account-jobs.js';
-import type { SignedIn } from './change-password.js';
+import { payloadOptional, payloadText, type JobHandlers } from '../jobs/handlers.js';
+import type { SignedIn } from '../kernel/signed-in.js';
+
+/** { tenant, userId, newEmail } — a code to the new address, or "account exists" to its owner. */
+export const EMAIL_CHANGE_JOB = 'account.email_change';
+/** { tenant, userId, oldEmail, newEmail, ip, time } — the old address is told. */
+export const EMAIL_CHANGED_JOB = 'account.email_changed';
 
 /** Confirming writes the users table directly (the repository has no email update yet). */
-export type EmailChangeParts = AuthEngineParts & { db: GatehouseDb };
+export type EmailChangeParts = AccountParts & { db: GatehouseDb };
 
 /** What the code was issued for; kept in the StateStore next to the secret, never in users. */
 interface PendingChange {
@@ -39,11 +46,13 @@ const UNIQUE_VIOLATION = '23505';
  * enqueue) either way; the worker decides between a code and an "account exists" notice.
  */
 export async function requestEmailChange(
-  parts: AuthEngineParts,
+  parts: AccountParts,
   who: SignedIn,
   newEmail: string,
   ctx: RequestContext,
 ): Promise<Outcome<object>> {
+  const stale = staleSignIn(parts, who);
+  if (stale) return stale;
   const user = await parts.users.findById(ctx.tenant, who.userId);
   if (!user || user.status !== 'active') return fail('unauthorized');
   if (normalizeEmail(newEmail) === user.emailNormalized) {
@@ -57,7 +66,7 @@ export async function requestEmailChange(
   // Budgeted like verification mail: it is one, to an address not yet proven.
   const limit = await parts.limits.request('verification', ctx.tenant, newEmail, ctx.ip);
   if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
-  await parts.jobs.enqueue(ACCOUNT_JOBS.emailChange, { tenant: ctx.tenant, userId: user.id, newEmail });
+  await parts.jobs.enqueue(EMAIL_CHANGE_JOB, { tenant: ctx.tenant, userId: user.id, newEmail });
   parts.audit.emit({ type: 'email.change_requested', tenant: ctx.tenant, userId: user.id, ...origin(ctx) });
   return { ok: true };
 }
@@ -68,7 +77,7 @@ export async function requestEmailChange(
  * "account exists" notice instead, so the requester learns nothing from the answer.
  */
 export async function sendEmailChangeCode(
-  parts: AuthEngineParts,
+  parts: AccountParts,
   tenant: string,
   userId: string,
   newEmail: string,
@@ -110,6 +119,8 @@ export async function confirmEmailChange(
   code: string,
   ctx: RequestContext,
 ): Promise<Outcome<{ user: PublicUser }>> {
+  const stale = staleSignIn(parts, who);
+  if (stale) return stale;
   const limit = await parts.limits.codeSubmission(ctx.ip);
   if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
   const user = await parts.users.findById(ctx.tenant, who.userId);
@@ -122,7 +133,7 @@ export async function confirmEmailChange(
     return fail('invalid_or_expired_token');
   }
   await parts.mfa.store.delete(pendingKey(ctx.tenant, user.id));
-  const changed = await writeNewEmail(parts.db, user, pending.newEmail);
+  const changed = await writeNewEmail(parts.db, new Date(parts.clock.now()), user, pending.newEmail);
   if (changed === 'taken') {
     parts.audit.emit({
       type: 'email.change_failed',
@@ -140,10 +151,7 @@ export async function confirmEmailChange(
 }
 
 /** The job that tells the old address (it no longer signs in, resets or receives links). */
-export async function sendEmailChangedNotice(
-  parts: AuthEngineParts,
-  notice: EmailChangedNotice,
-): Promise<void> {
+export async function sendEmailChangedNotice(parts: AccountParts, notice: EmailChangedNotice): Promise<void> {
   await parts.deliver.email(notice.oldEmail, 'email_change', {
     notice: 'changed',
     email: notice.oldEmail,
@@ -154,7 +162,7 @@ export async function sendEmailChangedNotice(
 }
 
 async function afterChange(
-  parts: AuthEngineParts,
+  parts: AccountParts,
   before: UserRow,
   after: UserRow,
   who: SignedIn,
@@ -166,7 +174,7 @@ async function afterChange(
     reason: 'email_changed',
     ctx,
   });
-  await parts.jobs.enqueue(ACCOUNT_JOBS.emailChanged, {
+  await parts.jobs.enqueue(EMAIL_CHANGED_JOB, {
     tenant: ctx.tenant,
     userId: before.id,
     oldEmail: before.email,
@@ -177,7 +185,7 @@ async function afterChange(
   parts.audit.emit({ type: 'email.changed', tenant: ctx.tenant, userId: before.id, ...origin(ctx) });
 }
 
-async function sendAccountExists(parts: AuthEngineParts, owner: UserRow): Promise<void> {
+async function sendAccountExists(parts: AccountParts, owner: UserRow): Promise<void> {
   const { appUrl } = parts.config.mail;
   await parts.deliver.email(owner.email, 'account_exists', {
     email: owner.email,
@@ -192,10 +200,10 @@ async function sendAccountExists(parts: AuthEngineParts, owner: UserRow): Promis
  */
 async function writeNewEmail(
   db: GatehouseDb,
+  now: Date,
   user: UserRow,
   email: string,
 ): Promise<UserRow | 'taken' | undefined> {
-  const now = new Date();
   try {
     const [row] = await db
       .update(users)
@@ -215,7 +223,7 @@ async function writeNewEmail(
   }
 }
 
-function emailChangeSettings(parts: AuthEngineParts): SecretSettings {
+function emailChangeSettings(parts: AccountParts): SecretSettings {
   const { codeDigits, codeTtlSeconds, maxAttempts } = parts.config.accounts.emailChange;
   return { strategy: 'otp', codeDigits, codeTtlSeconds, linkTtlSeconds: codeTtlSeconds, maxAttempts };
 }
@@ -224,7 +232,7 @@ function emailChangeSettings(parts: AuthEngineParts): SecretSettings {
 const pendingKey = (tenant: string, userId: string) => stateKeys.user(tenant, userId, 'email-change');
 
 async function readPending(
-  parts: AuthEngineParts,
+  parts: AccountParts,
   tenant: string,
   userId: string,
 ): Promise<PendingChange | null> {
@@ -246,3 +254,20 @@ function isUniqueViolation(error: unknown): boolean {
   }
   return false;
 }
+
+export const emailChangeJobs: JobHandlers<AccountParts> = {
+  [EMAIL_CHANGE_JOB]: (parts, { payload }) =>
+    sendEmailChangeCode(
+      parts,
+      payloadText(payload, 'tenant'),
+      payloadText(payload, 'userId'),
+      payloadText(payload, 'newEmail'),
+    ),
+  [EMAIL_CHANGED_JOB]: (parts, { payload }) =>
+    sendEmailChangedNotice(parts, {
+      oldEmail: payloadText(payload, 'oldEmail'),
+      newEmail: payloadText(payload, 'newEmail'),
+      time: payloadText(payload, 'time'),
+      ip: payloadOptional(payload, 'ip'),
+    }),
+};

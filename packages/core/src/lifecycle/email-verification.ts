@@ -1,11 +1,12 @@
 import { claimUnverifiedAccount } from '../accounts/claim-account.js';
-import { toPublicUser, type PublicUser } from '../accounts/public-user.js';
+import { toPublicUser } from '../accounts/public-user.js';
+import { type PublicUser } from '../kernel/public-user.js';
 import type { UserRow } from '../accounts/user-repository.js';
 import { checkPasswordPolicy, passwordLength } from '../password/index.js';
-import type { RequestContext } from '../context/request-context.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type Outcome } from '../signin/types.js';
-import { ACCOUNT_JOBS } from './account-jobs.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import type { AccountParts } from './account-parts.js';
+import { fail, origin, type Outcome } from '../kernel/outcome.js';
+import { VERIFICATION_JOB } from '../signin/index.js';
 import { toSubmission, type CodeInput } from './submission.js';
 
 /**
@@ -13,13 +14,13 @@ import { toSubmission, type CodeInput } from './submission.js';
  * and one enqueue) for any address; the worker decides whether anything is sent.
  */
 export async function requestVerificationEmail(
-  parts: AuthEngineParts,
+  parts: AccountParts,
   email: string,
   ctx: RequestContext,
 ): Promise<Outcome<object>> {
   const limit = await parts.limits.request('verification', ctx.tenant, email, ctx.ip);
   if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
-  await parts.jobs.enqueue(ACCOUNT_JOBS.verification, { tenant: ctx.tenant, email, reason: 'resend' });
+  await parts.jobs.enqueue(VERIFICATION_JOB, { tenant: ctx.tenant, email, reason: 'resend' });
   parts.audit.emit({ type: 'email.verification_requested', tenant: ctx.tenant, ...origin(ctx) });
   return { ok: true };
 }
@@ -43,7 +44,7 @@ export type VerifyEmailInput = CodeInput & {
  * with the victim's address would own it the moment the victim clicked the link mailed to them.
  */
 export async function verifyEmail(
-  parts: AuthEngineParts,
+  parts: AccountParts,
   input: VerifyEmailInput,
   ctx: RequestContext,
 ): Promise<Outcome<{ user: PublicUser }>> {
@@ -83,7 +84,7 @@ export async function verifyEmail(
  * someone who typed it can name it, so whichever sign-up it was, it is the verifier's.
  */
 async function chosenPasswordHash(
-  parts: AuthEngineParts,
+  parts: AccountParts,
   user: UserRow,
   input: VerifyEmailInput,
 ): Promise<Outcome<{ hash: string }>> {

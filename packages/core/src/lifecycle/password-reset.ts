@@ -1,11 +1,12 @@
 import { claimUnverifiedAccount } from '../accounts/claim-account.js';
-import { normalizeEmail } from '../accounts/email.js';
-import type { RequestContext } from '../context/request-context.js';
-import { verifySecondFactor } from '../mfa/verify-factor.js';
+import { normalizeEmail } from '../kernel/email.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import { verifySecondFactor } from '../mfa/index.js';
 import { checkPasswordPolicy } from '../password/index.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type Outcome } from '../signin/types.js';
-import { ACCOUNT_JOBS } from './account-jobs.js';
+import type { AccountParts } from './account-parts.js';
+import { fail, origin, type Outcome } from '../kernel/outcome.js';
+import { NOTICE_JOB } from '../accounts/notice-job.js';
+import { PASSWORD_RESET_JOB } from './password-reset-job.js';
 import { toSubmission, type CodeInput } from './submission.js';
 
 /**
@@ -14,13 +15,13 @@ import { toSubmission, type CodeInput } from './submission.js';
  * account up and sends a reset message only to an account that exists.
  */
 export async function requestPasswordReset(
-  parts: AuthEngineParts,
+  parts: AccountParts,
   email: string,
   ctx: RequestContext,
 ): Promise<Outcome<object>> {
   const limit = await parts.limits.request('reset', ctx.tenant, email, ctx.ip);
   if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
-  await parts.jobs.enqueue(ACCOUNT_JOBS.passwordReset, { tenant: ctx.tenant, email });
+  await parts.jobs.enqueue(PASSWORD_RESET_JOB, { tenant: ctx.tenant, email });
   parts.audit.emit({ type: 'password.reset_requested', tenant: ctx.tenant, ...origin(ctx) });
   return { ok: true };
 }
@@ -40,7 +41,7 @@ export type ResetPasswordInput = CodeInput & {
  * the reset claims it: everything set up before the mailbox was proven is dropped.
  */
 export async function resetPassword(
-  parts: AuthEngineParts,
+  parts: AccountParts,
   input: ResetPasswordInput,
   ctx: RequestContext,
 ): Promise<Outcome<object>> {
@@ -92,11 +93,11 @@ export async function resetPassword(
 
 /** Tells the account's address its password changed (from a job, so a mail outage loses nothing). */
 export async function notifyPasswordChanged(
-  parts: AuthEngineParts,
+  parts: AccountParts,
   userId: string,
   ctx: RequestContext,
 ): Promise<void> {
-  await parts.jobs.enqueue(ACCOUNT_JOBS.notice, {
+  await parts.jobs.enqueue(NOTICE_JOB, {
     tenant: ctx.tenant,
     userId,
     template: 'password_changed',

@@ -1,5 +1,5 @@
 import type { SecretSubmission } from '../one-time/one-time-secrets.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
+import type { AccountParts } from './account-parts.js';
 
 /** API.md's three shapes: `{ token }` (link), `{ email, code }` (otp), `{ <id>, code }` (uuid). */
 export type CodeInput = { token: string } | { email: string; code: string } | { id: string; code: string };
@@ -10,7 +10,7 @@ export type CodeInput = { token: string } | { email: string; code: string } | { 
  * wrong code.
  */
 export async function toSubmission(
-  parts: AuthEngineParts,
+  parts: AccountParts,
   tenant: string,
   input: CodeInput,
 ): Promise<SecretSubmission | null> {

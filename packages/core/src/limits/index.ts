@@ -1,5 +1,6 @@
 export { clientNetworkKey, clientNetworks, type ClientNetworkOf } from './client-network.js';
 export { FixedWindowLimiter, retryAfter, type LimitDecision } from './fixed-window.js';
+export { limitOf } from './limit-of.js';
 export {
   LoginThrottle,
   type IdentifierThrottleState,

@@ -1,5 +1,5 @@
-import { randomInt } from 'node:crypto';
 import type { PasswordHasher } from '../password/index.js';
+import type { RandomSource } from '../util/random.js';
 import type { FactorRepository } from './factor-repository.js';
 
 /**
@@ -13,19 +13,20 @@ const SLOT_LENGTH = 4;
 const SECRET_LENGTH = 10;
 const FORMAT = new RegExp(`^[${ALPHABET}]{${SLOT_LENGTH + SECRET_LENGTH}}$`);
 
-const randomText = (length: number) =>
-  Array.from({ length }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+const randomText = (random: RandomSource, length: number) =>
+  Array.from({ length }, () => ALPHABET[random.below(ALPHABET.length)]).join('');
 
 /** Creates a new set (the old one dies in the same transaction) and returns the codes, shown once. */
 export async function issueBackupCodes(
   factors: FactorRepository,
   hasher: PasswordHasher,
+  random: RandomSource,
   userId: string,
   count: number,
 ): Promise<string[]> {
   const slots = new Set<string>();
-  while (slots.size < count) slots.add(randomText(SLOT_LENGTH));
-  const codes = [...slots].map((slot) => ({ slot, secret: randomText(SECRET_LENGTH) }));
+  while (slots.size < count) slots.add(randomText(random, SLOT_LENGTH));
+  const codes = [...slots].map((slot) => ({ slot, secret: randomText(random, SECRET_LENGTH) }));
   const hashed = await Promise.all(
     codes.map(async ({ slot, secret }) => ({ slot, hash: await hasher.hash(secret) })),
   );

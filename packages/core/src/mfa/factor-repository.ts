@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { credentials, webauthnCredentials } from '../database/schema.js';
 import type { GatehouseDb } from '../database/types.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { systemRandom, type RandomSource } from '../util/random.js';
 import type { TotpSettings } from './totp.js';
 
 /** The second factors an account can have, as API.md's `methods` name them. */
@@ -27,7 +28,11 @@ const SECOND_FACTOR_TYPES = ['totp', 'backup_code', 'sms'] as const;
  * SMS number. Rows are only ever read by user id, so a user can never touch another's.
  */
 export class FactorRepository {
-  constructor(private readonly db: GatehouseDb) {}
+  constructor(
+    private readonly db: GatehouseDb,
+    private readonly clock: Clock = systemClock,
+    private readonly random: RandomSource = systemRandom,
+  ) {}
 
   /** Confirmed factors, in a stable order (TOTP first); backup codes count only with another factor. */
   async enrolledMethods(userId: string): Promise<FactorMethod[]> {
@@ -121,7 +126,7 @@ export class FactorRepository {
       .update(credentials)
       .set({
         metadata: sql`${credentials.metadata} || '{"confirmed": true}'::jsonb`,
-        updatedAt: new Date(),
+        updatedAt: new Date(this.clock.now()),
       })
       .where(
         and(
@@ -143,7 +148,7 @@ export class FactorRepository {
       if (codes.length === 0) return;
       await tx.insert(credentials).values(
         codes.map(({ slot, hash }) => ({
-          id: randomUUID(),
+          id: this.random.uuid(),
           userId,
           type: 'backup_code',
           secret: hash,

@@ -1,8 +1,8 @@
 import type { UserRow } from '../accounts/user-repository.js';
-import type { RequestContext } from '../context/request-context.js';
+import type { RequestContext } from '../kernel/request-context.js';
 import { retryAfter } from '../limits/fixed-window.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type Failure, type Outcome } from '../signin/types.js';
+import type { FactorCheckParts } from './mfa-parts.js';
+import { fail, origin, type Failure, type Outcome } from '../kernel/outcome.js';
 import { stateKeys } from '../state/keys.js';
 
 /**
@@ -12,7 +12,7 @@ import { stateKeys } from '../state/keys.js';
  * check, so parallel guesses cannot outrun it; a success gives its slot back.
  */
 export async function spendFailureBudget(
-  parts: AuthEngineParts,
+  parts: FactorCheckParts,
   user: Pick<UserRow, 'id'>,
   ctx: RequestContext,
 ): Promise<Outcome<{ giveBack: () => Promise<unknown> }>> {
@@ -32,7 +32,7 @@ export async function spendFailureBudget(
  * failures ended is answered 429 while the account's budget is out, like one on a new challenge.
  */
 export async function failureBudgetSpent(
-  parts: AuthEngineParts,
+  parts: FactorCheckParts,
   user: Pick<UserRow, 'id'>,
   ctx: RequestContext,
 ): Promise<Failure | null> {

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { staleSignIn } from '../access/index.js';
 import type { UserRow } from '../accounts/user-repository.js';
-import type { RequestContext } from '../context/request-context.js';
-import type { SignedIn } from '../lifecycle/change-password.js';
-import { ACCOUNT_JOBS } from '../lifecycle/account-jobs.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type Outcome } from '../signin/types.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import type { SignedIn } from '../kernel/signed-in.js';
+import { NOTICE_JOB } from '../accounts/notice-job.js';
+import type { MfaFlowParts } from './mfa-parts.js';
+import { fail, origin, type Outcome } from '../kernel/outcome.js';
 import { issueBackupCodes } from './backup-codes.js';
 import { spendFailureBudget } from './failure-budget.js';
 import { base32Of, matchTotpStep, newTotpSecret, qrSvg, totpUri } from './totp.js';
@@ -23,19 +23,21 @@ export interface TotpSetup {
 }
 
 /**
- * POST /auth/mfa/totp/setup (step-up checked by the caller): a new secret, sealed at rest,
+ * POST /auth/mfa/totp/setup (a recent sign-in first): a new secret, sealed at rest,
  * pending until confirmed with a first code. Refused (409) while a confirmed TOTP exists.
  */
 export async function setupTotp(
-  parts: AuthEngineParts,
+  parts: MfaFlowParts,
   who: SignedIn,
   ctx: RequestContext,
 ): Promise<Outcome<TotpSetup>> {
+  const stale = staleSignIn(parts, who);
+  if (stale) return stale;
   const user = await liveUser(parts, who, ctx);
   if (!user) return fail('unauthorized');
   const { totp: settings } = parts.config.mfa;
-  const secret = newTotpSecret(settings);
-  const id = randomUUID();
+  const secret = newTotpSecret(settings, parts.random);
+  const id = parts.random.uuid();
   const sealed = parts.mfa.totpBox.seal(secret, totpAad(user.id, id));
   const saved = await parts.mfa.factors.savePendingTotp(user.id, id, sealed, {
     algorithm: settings.algorithm,
@@ -56,11 +58,13 @@ export async function setupTotp(
  * every other session ended, and the address told.
  */
 export async function confirmTotp(
-  parts: AuthEngineParts,
+  parts: MfaFlowParts,
   who: SignedIn,
   code: string,
   ctx: RequestContext,
 ): Promise<Outcome<{ backupCodes: string[] }>> {
+  const stale = staleSignIn(parts, who);
+  if (stale) return stale;
   const user = await liveUser(parts, who, ctx);
   const pending = user && (await parts.mfa.factors.totp(user.id));
   if (!user || !pending || pending.confirmed) return fail('invalid_code');
@@ -77,6 +81,7 @@ export async function confirmTotp(
   const backupCodes = await issueBackupCodes(
     parts.mfa.factors,
     parts.hasher,
+    parts.random,
     user.id,
     parts.config.mfa.backupCodeCount,
   );
@@ -89,11 +94,13 @@ export async function confirmTotp(
  * the last factor also drops the backup codes.
  */
 export async function disableFactor(
-  parts: AuthEngineParts,
+  parts: MfaFlowParts,
   who: SignedIn,
   proof: FactorProof,
   ctx: RequestContext,
 ): Promise<Outcome<object>> {
+  const stale = staleSignIn(parts, who);
+  if (stale) return stale;
   const user = await liveUser(parts, who, ctx);
   if (!user) return fail('unauthorized');
   const methods = await parts.mfa.factors.enrolledMethods(user.id);
@@ -111,11 +118,13 @@ export async function disableFactor(
 
 /** POST /auth/mfa/backup-codes { code }: a TOTP code, then a new set; the old set dies. */
 export async function regenerateBackupCodes(
-  parts: AuthEngineParts,
+  parts: MfaFlowParts,
   who: SignedIn,
   code: string,
   ctx: RequestContext,
 ): Promise<Outcome<{ backupCodes: string[] }>> {
+  const stale = staleSignIn(parts, who);
+  if (stale) return stale;
   const user = await liveUser(parts, who, ctx);
   if (!user) return fail('unauthorized');
   const verified = await verifySecondFactor(parts, user, { method: 'totp', code }, ctx);
@@ -123,6 +132,7 @@ export async function regenerateBackupCodes(
   const backupCodes = await issueBackupCodes(
     parts.mfa.factors,
     parts.hasher,
+    parts.random,
     user.id,
     parts.config.mfa.backupCodeCount,
   );
@@ -138,7 +148,7 @@ export async function regenerateBackupCodes(
 
 /** DELETE /admin/users/:id/mfa: every factor gone, every session ended, the user told. */
 export async function resetFactors(
-  parts: AuthEngineParts,
+  parts: MfaFlowParts,
   tenant: string,
   userId: string,
   ctx: RequestContext,
@@ -157,7 +167,7 @@ export async function resetFactors(
 export { checkTotp };
 
 async function liveUser(
-  parts: AuthEngineParts,
+  parts: MfaFlowParts,
   who: SignedIn,
   ctx: RequestContext,
 ): Promise<UserRow | undefined> {
@@ -170,7 +180,7 @@ async function liveUser(
  * session, audit `<auditPrefix>.<change>`, and tell the address (mail `mfa_changed`).
  */
 export async function factorsChanged(
-  parts: AuthEngineParts,
+  parts: MfaFlowParts,
   user: UserRow,
   who: SignedIn,
   change: string,
@@ -187,8 +197,8 @@ export async function factorsChanged(
   await notifyMfaChanged(parts, user, change, ctx);
 }
 
-async function notifyMfaChanged(parts: AuthEngineParts, user: UserRow, change: string, ctx: RequestContext) {
-  await parts.jobs.enqueue(ACCOUNT_JOBS.notice, {
+async function notifyMfaChanged(parts: MfaFlowParts, user: UserRow, change: string, ctx: RequestContext) {
+  await parts.jobs.enqueue(NOTICE_JOB, {
     tenant: ctx.tenant,
     userId: user.id,
     template: 'mfa_changed',

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { stateKeys } from '../state/keys.js';
 import type { StateStore } from '../state/types.js';
 import type { AuthMethod } from '../tokens/claims.js';
+import { systemRandom, type RandomSource } from '../util/random.js';
 import type { FactorMethod } from './factor-repository.js';
 
 /**
@@ -40,10 +40,11 @@ export class MfaChallenges {
   constructor(
     private readonly store: StateStore,
     private readonly ttlSeconds: number,
+    private readonly random: RandomSource = systemRandom,
   ) {}
 
   async create(challenge: MfaChallenge): Promise<string> {
-    const id = randomBytes(32).toString('base64url');
+    const id = this.random.token(32);
     await this.store.set(key(id), JSON.stringify(challenge), { ttlMs: this.ttlSeconds * 1000 });
     return id;
   }

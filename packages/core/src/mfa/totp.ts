@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
+import type { RandomSource } from '../util/random.js';
 
 /** The `mfa.totp` settings a credential was enrolled with (kept with it: changing config never breaks apps). */
 export interface TotpSettings {
@@ -12,8 +12,8 @@ export interface TotpSettings {
 /** RFC 4226 §4 asks for at least 128 bits; the key length matching the hash is the usual choice. */
 const SECRET_BYTES = { SHA1: 20, SHA256: 32, SHA512: 64 } as const;
 
-export function newTotpSecret(settings: TotpSettings): Buffer {
-  return randomBytes(SECRET_BYTES[settings.algorithm]);
+export function newTotpSecret(settings: TotpSettings, random: RandomSource): Buffer {
+  return random.bytes(SECRET_BYTES[settings.algorithm]);
 }
 
 export function base32Of(secret: Buffer): string {

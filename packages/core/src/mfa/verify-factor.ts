@@ -1,7 +1,7 @@
 import type { UserRow } from '../accounts/user-repository.js';
-import type { RequestContext } from '../context/request-context.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type Outcome } from '../signin/types.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import type { FactorCheckParts } from './mfa-parts.js';
+import { fail, origin, type Outcome } from '../kernel/outcome.js';
 import { stateKeys } from '../state/keys.js';
 import type { AuthMethod } from '../tokens/claims.js';
 import { useBackupCode } from './backup-codes.js';
@@ -25,7 +25,7 @@ const AMR: Record<string, AuthMethod> = { totp: 'otp', backup_code: 'otp', sms: 
  * used up atomically). A success gives its slot in the budget back.
  */
 export async function verifySecondFactor(
-  parts: AuthEngineParts,
+  parts: FactorCheckParts,
   user: UserRow,
   proof: FactorProof,
   ctx: RequestContext,
@@ -54,7 +54,7 @@ export async function verifySecondFactor(
   return { ok: true, amr: AMR[proof.method] ?? 'otp' };
 }
 
-async function checkCode(parts: AuthEngineParts, user: UserRow, proof: FactorProof): Promise<boolean> {
+async function checkCode(parts: FactorCheckParts, user: UserRow, proof: FactorProof): Promise<boolean> {
   const method = proof.method as FactorMethod;
   if (method === 'totp') return checkTotp(parts, user, proof.code);
   if (method === 'backup_code') {
@@ -69,7 +69,7 @@ async function checkCode(parts: AuthEngineParts, user: UserRow, proof: FactorPro
 
 /** A confirmed TOTP credential's code, each time step accepted once (the replay cache covers the window). */
 export async function checkTotp(
-  parts: AuthEngineParts,
+  parts: FactorCheckParts,
   user: UserRow,
   code: string,
   options: { allowUnconfirmed?: boolean } = {},
@@ -86,7 +86,7 @@ export async function checkTotp(
 
 /** True the first time a step is marked for the user (the enrolment code counts as used too). */
 export async function markTotpStepUsed(
-  parts: AuthEngineParts,
+  parts: FactorCheckParts,
   user: UserRow,
   step: number,
   periodSeconds: number,

@@ -1,10 +1,11 @@
 import * as oauth from 'oauth4webapi';
-import type { RequestContext } from '../context/request-context.js';
-import { allowedRedirect } from '../passwordless/redirect-origins.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type Outcome } from '../signin/types.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import { allowedRedirect } from '../kernel/redirect-origins.js';
+import type { OAuthFlowParts } from './oauth-parts.js';
+import { linksOf } from '../kernel/links.js';
+import { fail, origin, type Outcome } from '../kernel/outcome.js';
 import type { LoginAttempt } from './login-attempts.js';
-import { hitOAuthLimit, oauthCallbackUrl, oauthOf } from './oauth-parts.js';
+import { hitOAuthLimit } from './oauth-parts.js';
 import { OAuthProviderError } from './providers/types.js';
 import { newSecret, SECRET_FORMAT, sha256 } from './secrets.js';
 
@@ -26,7 +27,7 @@ export interface AuthorizationStarted {
  * (API.md: outside cookie mode), since the one-time code it gets back travels in a URL.
  */
 export function beginAuthorization(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   providerId: string,
   input: AuthorizeInput,
   ctx: RequestContext,
@@ -47,12 +48,12 @@ type AttemptRequest = Pick<LoginAttempt, 'redirectTo' | 'appCodeChallenge' | 'li
  * discovery fails leaves nothing behind.
  */
 export async function startAttempt(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   providerId: string,
   request: AttemptRequest,
   ctx: RequestContext,
 ): Promise<Outcome<AuthorizationStarted>> {
-  const flows = oauthOf(parts);
+  const flows = parts.oauth;
   const provider = flows.providers.get(providerId);
   if (!provider) return fail('not_found');
   const limit = await hitOAuthLimit(flows, 'authorize', ctx.ip);
@@ -63,11 +64,11 @@ export async function startAttempt(
   const state = oauth.generateRandomState();
   const nonce = oauth.generateRandomNonce();
   const codeVerifier = oauth.generateRandomCodeVerifier();
-  const binding = newSecret();
+  const binding = newSecret(parts.random);
   let url: URL;
   try {
     url = await provider.authorizationUrl({
-      redirectUri: oauthCallbackUrl(parts.config.server.publicUrl, providerId),
+      redirectUri: linksOf(parts).oauthCallback(providerId),
       state,
       nonce,
       codeChallenge: await oauth.calculatePKCECodeChallenge(codeVerifier),

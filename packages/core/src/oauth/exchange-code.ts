@@ -1,9 +1,10 @@
 import { sameHash } from '../sessions/device.js';
-import { completeSignIn } from '../signin/complete-sign-in.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type SignInResult } from '../signin/types.js';
-import { DEFAULT_TENANT } from '../tenants/ensure-tenants.js';
-import { contextIn, hitOAuthLimit, oauthOf, type CallerContext } from './oauth-parts.js';
+import { completeSignIn } from '../signin/index.js';
+import type { OAuthFlowParts } from './oauth-parts.js';
+import { fail, origin, type SignInResult } from '../kernel/outcome.js';
+import { DEFAULT_TENANT } from '../kernel/tenant.js';
+import { hitOAuthLimit } from './oauth-parts.js';
+import { contextIn, type CallerContext } from '../kernel/request-context.js';
 import { CODE_VERIFIER_FORMAT, s256 } from './secrets.js';
 
 export interface ExchangeInput {
@@ -19,11 +20,11 @@ export interface ExchangeInput {
  * tokens or an MFA challenge. Every refusal of the code reads alike: invalid_or_expired_token.
  */
 export async function exchangeOAuthCode(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   input: ExchangeInput,
   caller: CallerContext,
 ): Promise<SignInResult> {
-  const flows = oauthOf(parts);
+  const flows = parts.oauth;
   const limit = await hitOAuthLimit(flows, 'exchange', caller.ip);
   if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
   const grant = await flows.exchangeCodes.take(input.code);

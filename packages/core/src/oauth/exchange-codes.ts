@@ -1,5 +1,6 @@
 import { stateKeys } from '../state/keys.js';
 import type { StateStore } from '../state/types.js';
+import { systemRandom, type RandomSource } from '../util/random.js';
 import { newSecret, SECRET_FORMAT, sha256 } from './secrets.js';
 
 /** What a callback's one-time code stands for until POST /oauth/exchange redeems it. */
@@ -19,10 +20,11 @@ export class ExchangeCodes {
   constructor(
     private readonly store: StateStore,
     private readonly ttlSeconds: number,
+    private readonly random: RandomSource = systemRandom,
   ) {}
 
   async issue(grant: ExchangeGrant): Promise<string> {
-    const code = newSecret();
+    const code = newSecret(this.random);
     await this.store.set(key(code), JSON.stringify(grant), { ttlMs: this.ttlSeconds * 1000 });
     return code;
   }

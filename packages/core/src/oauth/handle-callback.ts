@@ -1,18 +1,13 @@
-import type { RequestContext } from '../context/request-context.js';
-import { allowedRedirect } from '../passwordless/redirect-origins.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type Outcome } from '../signin/types.js';
-import { DEFAULT_TENANT } from '../tenants/ensure-tenants.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import { allowedRedirect } from '../kernel/redirect-origins.js';
+import type { OAuthFlowParts } from './oauth-parts.js';
+import { linksOf } from '../kernel/links.js';
+import { fail, origin, type Outcome } from '../kernel/outcome.js';
+import { DEFAULT_TENANT } from '../kernel/tenant.js';
 import { completeLink } from './link-account.js';
 import type { LoginAttempt } from './login-attempts.js';
-import {
-  contextIn,
-  hitOAuthLimit,
-  oauthCallbackUrl,
-  oauthOf,
-  type CallerContext,
-  type OAuthParts,
-} from './oauth-parts.js';
+import { hitOAuthLimit, type OAuthParts } from './oauth-parts.js';
+import { contextIn, type CallerContext } from '../kernel/request-context.js';
 import { OAuthProviderError, type OAuthProvider, type ProviderIdentity } from './providers/types.js';
 import { userForIdentity } from './sign-in-identity.js';
 
@@ -41,11 +36,11 @@ type Landing = { code: string } | { linked: string } | { error: string };
  * over; a one-time code for the app) or link.
  */
 export async function handleCallback(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   request: CallbackRequest,
   caller: CallerContext,
 ): Promise<CallbackResult> {
-  const flows = oauthOf(parts);
+  const flows = parts.oauth;
   const provider = flows.providers.get(request.providerId);
   if (!provider) return fail('not_found');
   const limit = await hitOAuthLimit(flows, 'callback', caller.ip);
@@ -91,7 +86,7 @@ async function takeAttempt(
 }
 
 async function land(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   provider: OAuthProvider,
   request: CallbackRequest & { state: string },
   attempt: LoginAttempt,
@@ -114,7 +109,7 @@ async function land(
  * applied at the exchange, where the session would be made.
  */
 async function signIn(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   providerId: string,
   identity: ProviderIdentity,
   attempt: LoginAttempt,
@@ -126,7 +121,7 @@ async function signIn(
     // `conflict`: the identity got linked by a concurrent callback; nothing for the app to act on.
     return { error: found.code === 'conflict' ? 'oauth_failed' : found.code };
   }
-  const code = await oauthOf(parts).exchangeCodes.issue({
+  const code = await parts.oauth.exchangeCodes.issue({
     tenant: ctx.tenant,
     userId: found.user.id,
     provider: providerId,
@@ -145,7 +140,7 @@ async function signIn(
 
 /** The provider's answer checked (state, iss, code exchange with PKCE, ID token): who signed in. */
 async function verifiedIdentity(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   provider: OAuthProvider,
   request: CallbackRequest & { state: string },
   attempt: LoginAttempt,
@@ -154,7 +149,7 @@ async function verifiedIdentity(
   try {
     const identity = await provider.exchange({
       callbackUrl: request.callbackUrl,
-      redirectUri: oauthCallbackUrl(parts.config.server.publicUrl, provider.id),
+      redirectUri: linksOf(parts).oauthCallback(provider.id),
       state: request.state,
       nonce: attempt.nonce,
       codeVerifier: attempt.codeVerifier,
@@ -168,7 +163,7 @@ async function verifiedIdentity(
 }
 
 function failed(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   ctx: RequestContext,
   provider: string,
   reason: string,

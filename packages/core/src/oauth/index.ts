@@ -1,5 +1,6 @@
 export { OAuthFlows } from './oauth-flows.js';
-export { OAUTH_PATH, oauthCallbackUrl, type CallerContext, type OAuthParts } from './oauth-parts.js';
+export type { OAuthParts } from './oauth-parts.js';
+export type { CallerContext } from '../kernel/request-context.js';
 export type { AuthorizeInput, AuthorizationStarted } from './begin-authorization.js';
 export type { CallbackRequest, CallbackResult } from './handle-callback.js';
 export type { ExchangeInput } from './exchange-code.js';

@@ -1,25 +1,28 @@
+import { staleSignIn } from '../access/index.js';
 import type { UserRow } from '../accounts/user-repository.js';
-import type { RequestContext } from '../context/request-context.js';
-import { ACCOUNT_JOBS } from '../lifecycle/account-jobs.js';
-import type { SignedIn } from '../lifecycle/change-password.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type Outcome } from '../signin/types.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import { NOTICE_JOB } from '../accounts/notice-job.js';
+import type { SignedIn } from '../kernel/signed-in.js';
+import type { OAuthFlowParts } from './oauth-parts.js';
+import { fail, origin, type Outcome } from '../kernel/outcome.js';
 import { startAttempt, type AuthorizationStarted } from './begin-authorization.js';
 import type { ProviderIdentity } from './providers/types.js';
 import { linkedUser, linkIdentity } from './sign-in-identity.js';
 
 /**
- * POST /oauth/:provider/link (bearer + step-up, checked by the caller): an attempt that, at
+ * POST /oauth/:provider/link (bearer; a recent sign-in first): an attempt that, at
  * its callback, links the provider identity to this user. No code comes back (the user is
  * signed in already), so the app's PKCE challenge is not needed.
  */
 export async function beginLink(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   who: SignedIn,
   providerId: string,
   input: { redirectTo: string },
   ctx: RequestContext,
 ): Promise<Outcome<AuthorizationStarted>> {
+  const stale = staleSignIn(parts, who);
+  if (stale) return stale;
   const user = await parts.users.findById(ctx.tenant, who.userId);
   if (!user || user.status !== 'active') return fail('unauthorized');
   const link = { userId: who.userId, sessionId: who.sessionId };
@@ -34,7 +37,7 @@ export async function beginLink(
  * account is a `conflict` (it is never moved: that account's owner unlinks it first).
  */
 export async function completeLink(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   providerId: string,
   identity: ProviderIdentity,
   who: SignedIn,
@@ -59,7 +62,7 @@ export async function completeLink(
  * address (mail `mfa_changed`, e.g. "google sign in linked").
  */
 export async function identityChanged(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   user: UserRow,
   who: SignedIn,
   change: 'linked' | 'unlinked',
@@ -79,7 +82,7 @@ export async function identityChanged(
     data: { provider: providerId },
     ...origin(ctx),
   });
-  await parts.jobs.enqueue(ACCOUNT_JOBS.notice, {
+  await parts.jobs.enqueue(NOTICE_JOB, {
     tenant: ctx.tenant,
     userId: user.id,
     template: 'mfa_changed',

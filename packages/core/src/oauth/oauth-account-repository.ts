@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import { isUuid } from '../accounts/user-repository.js';
 import { oauthAccounts } from '../database/schema.js';
 import type { GatehouseDb } from '../database/types.js';
+import { systemRandom, type RandomSource } from '../util/random.js';
 
 export type OAuthAccountRow = typeof oauthAccounts.$inferSelect;
 
@@ -21,7 +21,10 @@ export interface NewOAuthAccount {
  * another user or tenant never answers.
  */
 export class OAuthAccountRepository {
-  constructor(private readonly db: GatehouseDb) {}
+  constructor(
+    private readonly db: GatehouseDb,
+    private readonly random: RandomSource = systemRandom,
+  ) {}
 
   async findByIdentity(
     tenant: string,
@@ -56,7 +59,7 @@ export class OAuthAccountRepository {
     const [row] = await this.db
       .insert(oauthAccounts)
       .values({
-        id: randomUUID(),
+        id: this.random.uuid(),
         userId: account.userId,
         tenantId: account.tenant,
         provider: account.provider,

@@ -1,12 +1,12 @@
-import type { RequestContext } from '../context/request-context.js';
-import type { SignedIn } from '../lifecycle/change-password.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import type { Outcome, SignInResult } from '../signin/types.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import type { SignedIn } from '../kernel/signed-in.js';
+import type { OAuthFlowParts } from './oauth-parts.js';
+import type { Outcome, SignInResult } from '../kernel/outcome.js';
 import { beginAuthorization, type AuthorizationStarted, type AuthorizeInput } from './begin-authorization.js';
 import { exchangeOAuthCode, type ExchangeInput } from './exchange-code.js';
 import { handleCallback, type CallbackRequest, type CallbackResult } from './handle-callback.js';
 import { beginLink } from './link-account.js';
-import type { CallerContext } from './oauth-parts.js';
+import type { CallerContext } from '../kernel/request-context.js';
 import { listOAuthAccounts, unlinkOAuthAccount, type OAuthAccountView } from './unlink-account.js';
 
 /**
@@ -14,7 +14,7 @@ import { listOAuthAccounts, unlinkOAuthAccount, type OAuthAccountView } from './
  * login". Steps whose credential names its tenant (callback, exchange) take a CallerContext.
  */
 export class OAuthFlows {
-  constructor(private readonly parts: AuthEngineParts) {}
+  constructor(private readonly parts: OAuthFlowParts) {}
 
   /** GET /oauth/:provider/authorize: the provider URL and the browser binding (cookie value). */
   authorize(
@@ -25,7 +25,7 @@ export class OAuthFlows {
     return beginAuthorization(this.parts, providerId, input, ctx);
   }
 
-  /** POST /oauth/:provider/link (step-up checked by the caller). */
+  /** POST /oauth/:provider/link (a recent sign-in first). */
   beginLink(
     who: SignedIn,
     providerId: string,
@@ -49,7 +49,7 @@ export class OAuthFlows {
     return listOAuthAccounts(this.parts, who, ctx);
   }
 
-  /** DELETE /oauth/accounts/:id (step-up checked by the caller). */
+  /** DELETE /oauth/accounts/:id (a recent sign-in first). */
   unlink(who: SignedIn, id: string, ctx: RequestContext): Promise<Outcome<object>> {
     return unlinkOAuthAccount(this.parts, who, id, ctx);
   }

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import type { RandomSource } from '../util/random.js';
 
 /**
  * 32 random bytes, base64url: `state` (oauth4webapi's generator), binding cookie values,
@@ -6,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
  */
 export const SECRET_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 
-export const newSecret = (): string => randomBytes(32).toString('base64url');
+export const newSecret = (random: RandomSource): string => random.token(32);
 
 /** SHA-256 suffices for 256-bit random values (there is no dictionary to attack). */
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('base64url');

@@ -1,10 +1,9 @@
 import { claimUnverifiedAccount } from '../accounts/claim-account.js';
-import { emailDomain } from '../accounts/email.js';
+import { emailDomain } from '../kernel/email.js';
 import { EmailTakenError, type UserRow } from '../accounts/user-repository.js';
-import type { RequestContext } from '../context/request-context.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type Outcome } from '../signin/types.js';
-import { oauthOf } from './oauth-parts.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import type { OAuthFlowParts } from './oauth-parts.js';
+import { fail, origin, type Outcome } from '../kernel/outcome.js';
 import type { ProviderIdentity } from './providers/types.js';
 
 export type IdentityUser = Outcome<{ user: UserRow }>;
@@ -20,7 +19,7 @@ export type IdentityUser = Outcome<{ user: UserRow }>;
  * 5. an unverified account has it → the address owner takes it over (claimUnverifiedAccount).
  */
 export async function userForIdentity(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   providerId: string,
   identity: ProviderIdentity,
   ctx: RequestContext,
@@ -40,12 +39,12 @@ export async function userForIdentity(
 
 /** The user an identity is linked to; a link to a deleted account is dropped (the person may sign up anew). */
 export async function linkedUser(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   providerId: string,
   identity: ProviderIdentity,
   ctx: RequestContext,
 ): Promise<UserRow | undefined> {
-  const { accounts } = oauthOf(parts);
+  const { accounts } = parts.oauth;
   const row = await accounts.findByIdentity(ctx.tenant, providerId, identity.subject);
   if (!row) return undefined;
   const user = await parts.users.findById(ctx.tenant, row.userId);
@@ -58,7 +57,7 @@ export async function linkedUser(
 }
 
 async function signUp(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   providerId: string,
   identity: ProviderIdentity & { email: string },
   ctx: RequestContext,
@@ -93,13 +92,13 @@ async function signUp(
 
 /** Links the identity to the user; `conflict` when it got linked elsewhere meanwhile. */
 export async function linkIdentity(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   providerId: string,
   identity: ProviderIdentity,
   user: UserRow,
   ctx: RequestContext,
 ): Promise<IdentityUser> {
-  const row = await oauthOf(parts).accounts.link(
+  const row = await parts.oauth.accounts.link(
     {
       tenant: ctx.tenant,
       userId: user.id,

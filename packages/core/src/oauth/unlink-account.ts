@@ -1,11 +1,11 @@
+import { staleSignIn } from '../access/index.js';
 import type { UserRow } from '../accounts/user-repository.js';
-import type { RequestContext } from '../context/request-context.js';
-import type { SignedIn } from '../lifecycle/change-password.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, type Outcome } from '../signin/types.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import type { SignedIn } from '../kernel/signed-in.js';
+import type { OAuthFlowParts } from './oauth-parts.js';
+import { fail, type Outcome } from '../kernel/outcome.js';
 import { identityChanged } from './link-account.js';
 import type { OAuthAccountRow } from './oauth-account-repository.js';
-import { oauthOf } from './oauth-parts.js';
 
 /** GET /oauth/accounts: what a user sees of a linked identity (never the subject). */
 export interface OAuthAccountView {
@@ -23,27 +23,29 @@ const toView = (row: OAuthAccountRow): OAuthAccountView => ({
 });
 
 export async function listOAuthAccounts(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   who: SignedIn,
   ctx: RequestContext,
 ): Promise<OAuthAccountView[]> {
-  return (await oauthOf(parts).accounts.listForUser(ctx.tenant, who.userId)).map(toView);
+  return (await parts.oauth.accounts.listForUser(ctx.tenant, who.userId)).map(toView);
 }
 
 /**
- * DELETE /oauth/accounts/:id (step-up checked by the caller): only the caller's own identity
+ * DELETE /oauth/accounts/:id (a recent sign-in first): only the caller's own identity
  * (another user's or tenant's is 404), and never the account's last way in: without a
  * password or a passkey, the last identity stays (409 `last_sign_in_method`).
  */
 export async function unlinkOAuthAccount(
-  parts: AuthEngineParts,
+  parts: OAuthFlowParts,
   who: SignedIn,
   id: string,
   ctx: RequestContext,
 ): Promise<Outcome<object>> {
+  const stale = staleSignIn(parts, who);
+  if (stale) return stale;
   const user = await parts.users.findById(ctx.tenant, who.userId);
   if (!user || user.status !== 'active') return fail('unauthorized');
-  const { accounts } = oauthOf(parts);
+  const { accounts } = parts.oauth;
   const target = (await accounts.listForUser(ctx.tenant, user.id)).find((row) => row.id === id);
   if (!target) return fail('not_found');
   const keepLast = !(await hasOtherWayIn(parts, user, ctx));
@@ -54,7 +56,7 @@ export async function unlinkOAuthAccount(
 }
 
 /** A password or a passkey: what still signs the user in once their last identity is gone. */
-async function hasOtherWayIn(parts: AuthEngineParts, user: UserRow, ctx: RequestContext): Promise<boolean> {
+async function hasOtherWayIn(parts: OAuthFlowParts, user: UserRow, ctx: RequestContext): Promise<boolean> {
   if (await parts.users.passwordHash(user.id)) return true;
   const passkeys = (await parts.passkeys?.repository.listForUser(ctx.tenant, user.id)) ?? [];
   return passkeys.length > 0;

@@ -1,4 +1,4 @@
-import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { stateKeys } from '../state/keys.js';
 import type { StateStore } from '../state/types.js';
 import { systemRandom, type RandomSource } from '../util/random.js';
@@ -74,10 +74,10 @@ export class OneTimeSecrets {
     userId: string,
     settings: SecretSettings,
   ): Promise<IssuedSecret> {
-    const id = randomUUID();
+    const id = this.random.uuid();
     const { strategy } = settings;
     const ttlSeconds = strategy === 'token' ? settings.linkTtlSeconds : settings.codeTtlSeconds;
-    const secret = strategy === 'token' ? this.random.bytes(32).toString('base64url') : code(settings);
+    const secret = strategy === 'token' ? this.random.token(32) : code(settings, this.random);
     const record: SecretRecord = { id, strategy, mac: this.mac(purpose, tenant, userId, id, secret) };
     const ttlMs = ttlSeconds * 1000;
     await this.store.set(recordKey(purpose, tenant, userId), JSON.stringify(record), { ttlMs });
@@ -182,8 +182,8 @@ export function tenantOfToken(token: string): string | null {
 }
 
 /** A uniformly random code of `codeDigits` digits (leading zeros kept). */
-function code(settings: SecretSettings): string {
-  return String(randomInt(0, 10 ** settings.codeDigits)).padStart(settings.codeDigits, '0');
+function code(settings: SecretSettings, random: RandomSource): string {
+  return String(random.below(10 ** settings.codeDigits)).padStart(settings.codeDigits, '0');
 }
 
 const recordKey = (purpose: SecretPurpose, tenant: string, userId: string) =>

@@ -13,7 +13,7 @@
  */
 import { hash as argon2Hash, parseOptions, verify as argon2Verify } from '@node-rs/argon2';
 import type { Algorithm, Options, ParsedHashOptions, Version } from '@node-rs/argon2';
-import { randomBytes } from 'node:crypto';
+import { systemRandom, type RandomSource } from '../util/random.js';
 import { countCodePoints, normalizePassword } from './normalize.js';
 
 /** The Argon2id cost parameters, as in `config.passwords.argon2`. */
@@ -72,9 +72,12 @@ export class PasswordHasher {
   /** Longest password (code points after NFKC) that is ever hashed. */
   readonly hardCapCodePoints: number;
   readonly #options: Options;
+  readonly #random: RandomSource;
   #dummy: Promise<string> | undefined;
 
-  constructor(params: Argon2Params, limits: PasswordHasherLimits = {}) {
+  /** `random` draws the dummy password (Argon2 draws its own salts). */
+  constructor(params: Argon2Params, limits: PasswordHasherLimits = {}, random: RandomSource = systemRandom) {
+    this.#random = random;
     for (const key of ['memoryKiB', 'iterations', 'parallelism'] as const) {
       if (!Number.isInteger(params[key]) || params[key] < 1) {
         throw new RangeError(`argon2 ${key} must be a positive integer`);
@@ -166,7 +169,7 @@ export class PasswordHasher {
 
   #dummyHash(): Promise<string> {
     if (!this.#dummy) {
-      const dummy = argon2Hash(randomBytes(24).toString('base64url'), this.#options);
+      const dummy = argon2Hash(this.#random.token(24), this.#options);
       // A failure (e.g. out of memory) is not cached: the next call retries.
       dummy.catch(() => {
         if (this.#dummy === dummy) this.#dummy = undefined;

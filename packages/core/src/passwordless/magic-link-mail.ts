@@ -1,13 +1,11 @@
-import type { AuthEngineParts } from '../signin/engine-parts.js';
+import { linksOf } from '../kernel/links.js';
+import type { MagicLinkParts } from './magic-link-parts.js';
+import { payloadOptional, payloadText, type JobHandlers } from '../jobs/handlers.js';
 import { magicLinkSettings } from './magic-link-settings.js';
-import { allowedRedirect } from './redirect-origins.js';
+import { allowedRedirect } from '../kernel/redirect-origins.js';
 
-/**
- * The page the emailed link opens, served by the server itself. Its GET never consumes the
- * token (mail scanners prefetch links); a button on it POSTs the token to
- * `/api/v1/auth/magic-link/verify`.
- */
-export const MAGIC_LINK_CONFIRM_PATH = '/api/v1/auth/magic-link/confirm';
+/** { tenant, email, redirectTo? } — a sign-in link, only to an active account. */
+export const MAGIC_LINK_JOB = 'account.magic_link';
 
 /**
  * The magic-link job. Only an active account gets a link: unknown, disabled, locked and
@@ -16,7 +14,7 @@ export const MAGIC_LINK_CONFIRM_PATH = '/api/v1/auth/magic-link/confirm';
  * supersedes the previous one.
  */
 export async function sendMagicLink(
-  parts: AuthEngineParts,
+  parts: MagicLinkParts,
   tenant: string,
   email: string,
   redirectTo: string | undefined,
@@ -34,11 +32,25 @@ export async function sendMagicLink(
   parts.audit.emit({ type: 'magic_link.sent', tenant, userId: user.id });
 }
 
-function confirmUrl(parts: AuthEngineParts, token: string, redirectTo: string | undefined): string {
-  const { publicUrl, redirectOrigins } = parts.config.server;
+/**
+ * The link opens the confirm page the server serves (`links.magicLinkConfirm`). Its GET
+ * never consumes the token (mail scanners prefetch links); a button on it sends the token.
+ */
+function confirmUrl(parts: MagicLinkParts, token: string, redirectTo: string | undefined): string {
+  const { redirectOrigins } = parts.config.server;
   const query = new URLSearchParams({ token });
   // Checked again: the allow-list may have changed since the request was queued.
   const target = redirectTo === undefined ? null : allowedRedirect(redirectTo, redirectOrigins);
   if (target !== null) query.set('redirectTo', target);
-  return `${publicUrl}${MAGIC_LINK_CONFIRM_PATH}?${query.toString()}`;
+  return `${linksOf(parts).magicLinkConfirm}?${query.toString()}`;
 }
+
+export const magicLinkJobs: JobHandlers<MagicLinkParts> = {
+  [MAGIC_LINK_JOB]: (parts, { payload }) =>
+    sendMagicLink(
+      parts,
+      payloadText(payload, 'tenant'),
+      payloadText(payload, 'email'),
+      payloadOptional(payload, 'redirectTo'),
+    ),
+};

@@ -1,11 +1,11 @@
 import type { SecretSettings } from '../one-time/one-time-secrets.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
+import type { MagicLinkParts } from './magic-link-parts.js';
 
 /** Wrong guesses a link survives; its 256 random bits make guessing hopeless anyway. */
 const MAX_ATTEMPTS = 5;
 
 /** `accounts.magicLinks` as OneTimeSecrets settings: always a link token, single-use. */
-export function magicLinkSettings(parts: AuthEngineParts): SecretSettings {
+export function magicLinkSettings(parts: MagicLinkParts): SecretSettings {
   const { ttlSeconds } = parts.config.accounts.magicLinks;
   return {
     strategy: 'token',

@@ -1,11 +1,11 @@
 import { claimUnverifiedAccount } from '../accounts/claim-account.js';
-import type { RequestContext } from '../context/request-context.js';
-import { ACCOUNT_JOBS } from '../lifecycle/account-jobs.js';
-import { completeSignIn } from '../signin/complete-sign-in.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type Outcome, type SignInResult } from '../signin/types.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import { MAGIC_LINK_JOB } from './magic-link-mail.js';
+import { completeSignIn } from '../signin/index.js';
+import type { MagicLinkParts } from './magic-link-parts.js';
+import { fail, origin, type Outcome, type SignInResult } from '../kernel/outcome.js';
 import { magicLinkSettings } from './magic-link-settings.js';
-import { allowedRedirect } from './redirect-origins.js';
+import { allowedRedirect } from '../kernel/redirect-origins.js';
 
 export interface MagicLinkRequest {
   email: string;
@@ -19,7 +19,7 @@ export interface MagicLinkRequest {
  * link only to an active account (see magic-link-mail.ts).
  */
 export async function requestMagicLink(
-  parts: AuthEngineParts,
+  parts: MagicLinkParts,
   input: MagicLinkRequest,
   ctx: RequestContext,
 ): Promise<Outcome<object>> {
@@ -31,7 +31,7 @@ export async function requestMagicLink(
   if (redirectTo === null) return fail('validation_error');
   const limit = await parts.limits.request('magic_link', ctx.tenant, input.email, ctx.ip);
   if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
-  await parts.jobs.enqueue(ACCOUNT_JOBS.magicLink, {
+  await parts.jobs.enqueue(MAGIC_LINK_JOB, {
     tenant: ctx.tenant,
     email: input.email,
     ...(redirectTo !== undefined ? { redirectTo } : {}),
@@ -47,7 +47,7 @@ export async function requestMagicLink(
  * account state and turns into an MFA challenge when a second factor is enrolled.
  */
 export async function verifyMagicLink(
-  parts: AuthEngineParts,
+  parts: MagicLinkParts,
   token: string,
   ctx: RequestContext,
 ): Promise<SignInResult> {

@@ -1,5 +1,5 @@
-import type { PublicUser } from '../accounts/public-user.js';
-import type { RequestContext } from '../context/request-context.js';
+import type { PublicUser } from '../kernel/public-user.js';
+import type { RequestContext } from '../kernel/request-context.js';
 import type { AuthMethod } from '../tokens/claims.js';
 import { encodeRefreshToken, hashRefreshSecret, newRefreshSecret } from '../tokens/refresh-token.js';
 import { ipHash, userAgentHash } from './device.js';
@@ -48,7 +48,7 @@ export async function createSession(
   const { rv, pv, av } = input.versions;
   if (![rv, pv, av].every(Number.isSafeInteger)) throw new TypeError('Session versions must be integers');
   const sessionId = newSessionId(now, deps.random);
-  const secret = newRefreshSecret();
+  const secret = newRefreshSecret(deps.random);
   // Encoding validates tenant and user id before anything is written.
   const refreshToken = encodeRefreshToken({ tenant, userId, sessionId, secret });
 

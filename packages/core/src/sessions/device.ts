@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestContext } from '../context/request-context.js';
+import type { RequestContext } from '../kernel/request-context.js';
 import type { SessionBody } from './session-record.js';
 import type { SessionDeps } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { RequestContext } from '../context/request-context.js';
+import type { RequestContext } from '../kernel/request-context.js';
 import type { RefreshTokenParts } from '../tokens/refresh-token.js';
 import { deviceFingerprint, sameHash } from './device.js';
 import { removeSession, type RemovalDeps } from './remove-session.js';

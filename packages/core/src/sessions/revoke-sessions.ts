@@ -1,4 +1,4 @@
-import type { RequestContext } from '../context/request-context.js';
+import type { RequestContext } from '../kernel/request-context.js';
 import { removeSession, userSessionIds, type RemovalDeps } from './remove-session.js';
 import { sessionCreatedAt } from './session-id.js';
 import { sessionIndex, sessionKey } from './session-record.js';

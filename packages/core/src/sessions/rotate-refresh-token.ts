@@ -1,4 +1,4 @@
-import type { RequestContext } from '../context/request-context.js';
+import type { RequestContext } from '../kernel/request-context.js';
 import {
   decodeRefreshToken,
   encodeRefreshToken,
@@ -64,7 +64,7 @@ export async function rotateRefreshToken(
     }
   }
 
-  const nextSecret = newRefreshSecret();
+  const nextSecret = newRefreshSecret(deps.random);
   const nextHead = formatHead({
     current: hashRefreshSecret(nextSecret),
     previous: presented,

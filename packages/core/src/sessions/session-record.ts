@@ -1,4 +1,4 @@
-import type { PublicUser } from '../accounts/public-user.js';
+import type { PublicUser } from '../kernel/public-user.js';
 import { stateKeys } from '../state/index.js';
 import type { AuthMethod } from '../tokens/claims.js';
 import { absoluteExpiry } from './lifetimes.js';

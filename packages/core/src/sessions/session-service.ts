@@ -1,4 +1,4 @@
-import type { RequestContext } from '../context/request-context.js';
+import type { RequestContext } from '../kernel/request-context.js';
 import type { StateStore } from '../state/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { systemRandom, type RandomSource } from '../util/random.js';
@@ -16,13 +16,8 @@ import {
 import { rotateRefreshToken } from './rotate-refresh-token.js';
 import { stepUpSession, type StepUpInput } from './step-up-session.js';
 import type { SessionBody, SessionRecord } from './session-record.js';
-import type {
-  AuditEmitter,
-  CreateSessionResult,
-  RotateRefreshResult,
-  Session,
-  SessionsConfig,
-} from './types.js';
+import type { CreateSessionResult, RotateRefreshResult, Session, SessionsConfig } from './types.js';
+import type { AuditEmitter } from '../audit/types.js';
 import type { SessionSource } from './validate-access.js';
 
 export interface SessionServiceOptions {

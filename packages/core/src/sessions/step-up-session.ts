@@ -1,4 +1,4 @@
-import type { RequestContext } from '../context/request-context.js';
+import type { RequestContext } from '../kernel/request-context.js';
 import type { AuthMethod } from '../tokens/claims.js';
 import { encodeRefreshToken, hashRefreshSecret, newRefreshSecret } from '../tokens/refresh-token.js';
 import { deviceFingerprint } from './device.js';
@@ -43,7 +43,7 @@ export async function stepUpSession(deps: SessionDeps, input: StepUpInput): Prom
   const ttlMs = createdAt === null ? null : sessionTtlMs(createdAt, now, deps.config);
   if (ttlMs === null) return { ok: false, reason: 'invalid_refresh_token' };
   const key = sessionKey(tenant, userId, sessionId);
-  const secret = newRefreshSecret();
+  const secret = newRefreshSecret(deps.random);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const raw = await deps.store.get(key);
     const record = raw === null ? null : parseRecord(raw);

@@ -19,6 +19,12 @@ import type { SessionDeps } from './types.js';
  */
 const TENANT_OWNER = '~tenant';
 
+/**
+ * The Retry-After of a sign-in refused at the cap. Nothing says when another session of the
+ * tenant will end, so it is a polite pace for retries, not a promise.
+ */
+export const TENANT_CAP_RETRY_AFTER_SECONDS = 60;
+
 const markerKey = (tenant: string, userId: string, sessionId: string): string =>
   stateKeys.user(tenant, TENANT_OWNER, 'session', userId, sessionId);
 

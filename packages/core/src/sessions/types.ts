@@ -1,5 +1,5 @@
-import type { PublicUser } from '../accounts/public-user.js';
-import type { AuditInput } from '../audit/index.js';
+import type { PublicUser } from '../kernel/public-user.js';
+import type { AuditEmitter } from '../audit/types.js';
 import type { GatehouseConfig } from '../config/index.js';
 import type { StateStore } from '../state/index.js';
 import type { AuthMethod } from '../tokens/claims.js';
@@ -48,11 +48,6 @@ export type CreateSessionResult =
   | { ok: true; sessionId: string; refreshToken: string; session: Session }
   /** `sessions.maxPerTenant` is reached; the server answers 429 `rate_limited`. */
   | { ok: false; reason: 'tenant_session_limit' };
-
-/** Only the `emit` of an AuditDispatcher (flows never wait for the audit sink). */
-export interface AuditEmitter {
-  emit(event: AuditInput): void;
-}
 
 /** The configuration sessions read: a full GatehouseConfig fits. */
 export type SessionsConfig = Pick<GatehouseConfig, 'sessions'>;

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import type { RequestContext } from '../context/request-context.js';
-import { DEFAULT_TENANT } from '../tenants/ensure-tenants.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import { DEFAULT_TENANT } from '../kernel/tenant.js';
 import type { AccessTokenClaims } from '../tokens/claims.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { absoluteExpiry } from './lifetimes.js';
@@ -54,8 +54,6 @@ export interface AccessValidatorOptions {
   sessions: SessionSource;
   config: SessionsConfig;
   clock?: Clock;
-  /** Hybrid cache entries at most; default 100 000 (about 50 MB at worst). */
-  cacheMax?: number;
 }
 
 /** API.md: "`hybrid` caches revocation state for at most 5 s" — whatever the setting says. */
@@ -82,7 +80,7 @@ export function createAccessValidator(options: AccessValidatorOptions): AccessVa
   const { verifier, sessions, config } = options;
   const clock = options.clock ?? systemClock;
   const cacheMs = Math.min(config.sessions.hybridCacheSeconds * 1_000, MAX_HYBRID_CACHE_MS);
-  const cache = new LRUCache<string, CacheEntry>({ max: options.cacheMax ?? 100_000 });
+  const cache = new LRUCache<string, CacheEntry>({ max: config.sessions.hybridCacheMaxEntries });
   sessions.onSessionRemoved((key) => cache.delete(key));
 
   async function load(tenant: string, claims: AccessTokenClaims, key: string, mode: ValidationMode) {

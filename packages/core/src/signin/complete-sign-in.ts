@@ -1,11 +1,13 @@
+import { secondFactorRequired } from '../access/index.js';
 import { toPublicUser } from '../accounts/public-user.js';
 import type { UserRow } from '../accounts/user-repository.js';
-import type { RequestContext } from '../context/request-context.js';
-import type { ChallengeMethod } from '../mfa/mfa-challenges.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import type { ChallengeMethod } from '../mfa/index.js';
+import { TENANT_CAP_RETRY_AFTER_SECONDS } from '../sessions/tenant-cap.js';
 import type { AuthMethod } from '../tokens/claims.js';
-import type { AuthEngineParts } from './engine-parts.js';
-import { tokenPair } from './session-flows.js';
-import { fail, origin, type Outcome, type SignInResult, type TokenPair } from './types.js';
+import type { SignInParts } from './sign-in-parts.js';
+import { tokenPair } from '../sessions/session-flows.js';
+import { fail, origin, type Outcome, type SignInResult, type TokenPair } from '../kernel/outcome.js';
 
 export interface CompleteSignInOptions {
   /**
@@ -27,7 +29,7 @@ export interface CompleteSignInOptions {
  * account has a factor enrolled. No session exists before every check passed.
  */
 export async function completeSignIn(
-  parts: AuthEngineParts,
+  parts: SignInParts,
   user: UserRow,
   amr: AuthMethod[],
   ctx: RequestContext,
@@ -67,7 +69,7 @@ export async function completeSignIn(
 }
 
 /** Account state (API.md "Account state"): revealed only after the first factor checked out. */
-export function refuseAccount(parts: AuthEngineParts, user: UserRow, ctx: RequestContext) {
+export function refuseAccount(parts: SignInParts, user: UserRow, ctx: RequestContext) {
   const refusal = accountRefusal(user, parts.config.accounts.requireVerifiedEmail);
   if (!refusal) return null;
   parts.audit.emit({
@@ -80,9 +82,8 @@ export function refuseAccount(parts: AuthEngineParts, user: UserRow, ctx: Reques
   return fail(refusal);
 }
 
-export function mfaRequiredByPolicy(parts: AuthEngineParts, user: Pick<UserRow, 'roles'>): boolean {
-  const { policy } = parts.config.mfa;
-  return policy === 'all' || (policy === 'admins' && user.roles.includes('admin'));
+export function mfaRequiredByPolicy(parts: SignInParts, user: Pick<UserRow, 'roles'>): boolean {
+  return secondFactorRequired(parts.config, user.roles);
 }
 
 function accountRefusal(
@@ -97,7 +98,7 @@ function accountRefusal(
 }
 
 export async function issueSession(
-  parts: AuthEngineParts,
+  parts: SignInParts,
   user: UserRow,
   amr: AuthMethod[],
   ctx: RequestContext,
@@ -114,7 +115,7 @@ export async function issueSession(
     user: publicUser,
   });
   // The tenant's session cap is reached (sessions.maxPerTenant): others are never evicted.
-  if (!created.ok) return fail('rate_limited', { retryAfterSeconds: 60 });
+  if (!created.ok) return fail('rate_limited', { retryAfterSeconds: TENANT_CAP_RETRY_AFTER_SECONDS });
   parts.audit.emit({
     type: 'login.succeeded',
     tenant: ctx.tenant,

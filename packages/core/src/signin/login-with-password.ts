@@ -1,9 +1,9 @@
-import { normalizeEmail } from '../accounts/email.js';
-import type { RequestContext } from '../context/request-context.js';
+import { normalizeEmail } from '../kernel/email.js';
+import type { RequestContext } from '../kernel/request-context.js';
 import { passwordLength } from '../password/index.js';
 import { completeSignIn } from './complete-sign-in.js';
-import type { AuthEngineParts } from './engine-parts.js';
-import { fail, origin, type SignInResult } from './types.js';
+import type { SignInParts } from './sign-in-parts.js';
+import { fail, origin, type SignInResult } from '../kernel/outcome.js';
 
 export interface PasswordLoginInput {
   email: string;
@@ -18,7 +18,7 @@ export interface PasswordLoginInput {
  * known and unknown identifiers).
  */
 export async function loginWithPassword(
-  parts: AuthEngineParts,
+  parts: SignInParts,
   input: PasswordLoginInput,
   ctx: RequestContext,
 ): Promise<SignInResult> {

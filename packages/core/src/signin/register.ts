@@ -1,13 +1,14 @@
-import { emailDomain } from '../accounts/email.js';
-import { toPublicUser, type PublicUser } from '../accounts/public-user.js';
+import { emailDomain } from '../kernel/email.js';
+import { toPublicUser } from '../accounts/public-user.js';
+import { type PublicUser } from '../kernel/public-user.js';
 import { EmailTakenError } from '../accounts/user-repository.js';
-import type { RequestContext } from '../context/request-context.js';
+import type { RequestContext } from '../kernel/request-context.js';
 import { checkPasswordPolicy } from '../password/index.js';
-import { ACCOUNT_JOBS } from '../lifecycle/account-jobs.js';
+import { VERIFICATION_JOB } from './verification-job.js';
 import { clientNetworkKey } from '../limits/client-network.js';
 import { stateKeys } from '../state/keys.js';
-import type { AuthEngineParts } from './engine-parts.js';
-import { fail, origin, type Outcome } from './types.js';
+import type { SignInParts } from './sign-in-parts.js';
+import { fail, origin, type Outcome } from '../kernel/outcome.js';
 
 /**
  * Records the sign-up (its password, time and IP: the verification names it) and queues the
@@ -16,7 +17,7 @@ import { fail, origin, type Outcome } from './types.js';
  * and the owner's inbox must not be flooded.
  */
 async function recordSignup(
-  parts: AuthEngineParts,
+  parts: SignInParts,
   email: string,
   passwordHash: string,
   ctx: RequestContext,
@@ -25,7 +26,7 @@ async function recordSignup(
   const signup = await parts.signups.add(ctx.tenant, email, { passwordHash, at, ip: ctx.ip });
   const budget = await parts.limits.request('verification', ctx.tenant, email, ctx.ip);
   if (!budget.allowed) return;
-  await parts.jobs.enqueue(ACCOUNT_JOBS.verification, {
+  await parts.jobs.enqueue(VERIFICATION_JOB, {
     tenant: ctx.tenant,
     email,
     reason: 'register',
@@ -51,7 +52,7 @@ export type RegisterResult = Outcome<
  * on that account: it only adds a sign-up that a verification of the address may name.
  */
 export async function register(
-  parts: AuthEngineParts,
+  parts: SignInParts,
   input: RegisterInput,
   ctx: RequestContext,
 ): Promise<RegisterResult> {

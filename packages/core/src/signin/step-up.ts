@@ -1,14 +1,14 @@
 import { toPublicUser } from '../accounts/public-user.js';
 import type { UserRow } from '../accounts/user-repository.js';
-import type { RequestContext } from '../context/request-context.js';
-import { checkCurrentPassword } from '../lifecycle/current-password.js';
-import type { SignedIn } from '../lifecycle/change-password.js';
-import type { ChallengeMethod } from '../mfa/mfa-challenges.js';
-import { verifySecondFactor, type FactorProof } from '../mfa/verify-factor.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import { checkCurrentPassword } from './current-password.js';
+import type { SignedIn } from '../kernel/signed-in.js';
+import type { ChallengeMethod } from '../mfa/index.js';
+import { verifySecondFactor, type FactorProof } from '../mfa/index.js';
 import type { AuthMethod } from '../tokens/claims.js';
-import type { AuthEngineParts } from './engine-parts.js';
-import { tokenPair } from './session-flows.js';
-import { fail, origin, type Outcome, type SignInResult, type TokenPair } from './types.js';
+import type { SignInParts } from './sign-in-parts.js';
+import { tokenPair } from '../sessions/session-flows.js';
+import { fail, origin, type Outcome, type SignInResult, type TokenPair } from '../kernel/outcome.js';
 
 export interface StepUpRequest {
   password: string;
@@ -24,7 +24,7 @@ export interface StepUpRequest {
  * session gets a fresh `auth_time` and `amr` with a rotated refresh token.
  */
 export async function stepUp(
-  parts: AuthEngineParts,
+  parts: SignInParts,
   who: SignedIn,
   input: StepUpRequest,
   ctx: RequestContext,
@@ -47,7 +47,7 @@ export async function stepUp(
  * to this user and session. Its success renews this session; it never creates one.
  */
 export async function stepUpChallenge(
-  parts: AuthEngineParts,
+  parts: SignInParts,
   user: UserRow,
   who: SignedIn,
   amr: AuthMethod[],
@@ -74,7 +74,7 @@ export async function stepUpChallenge(
 
 /** Every factor of the step-up checked out: the same session, fresh auth_time and amr, a new refresh token. */
 export async function renewSession(
-  parts: AuthEngineParts,
+  parts: SignInParts,
   user: UserRow,
   who: SignedIn,
   amr: AuthMethod[],
@@ -91,9 +91,4 @@ export async function renewSession(
   const mfaEnabled = async () => (await parts.mfa.factors.enrolledMethods(user.id)).length > 0;
   const publicUser = stepped.session.user ?? toPublicUser(user, await mfaEnabled());
   return { ok: true, tokens: tokenPair(parts.issuer, stepped.session, stepped.refreshToken, publicUser) };
-}
-
-/** API.md: factor and identity changes need `auth_time` within `mfa.stepUpMaxAgeSeconds`. */
-export function isRecentSignIn(authTimeSeconds: number, nowMs: number, maxAgeSeconds: number): boolean {
-  return nowMs / 1000 - authTimeSeconds <= maxAgeSeconds;
 }

@@ -1,18 +1,17 @@
 import type { UserRow } from '../accounts/user-repository.js';
-import type { RequestContext } from '../context/request-context.js';
-import type { SignedIn } from '../lifecycle/change-password.js';
-import { checkCurrentPassword } from '../lifecycle/current-password.js';
-import { failureBudgetSpent } from '../mfa/failure-budget.js';
-import type { MfaChallenge } from '../mfa/mfa-challenges.js';
-import { verifySecondFactor, type FactorProof } from '../mfa/verify-factor.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import type { SignedIn } from '../kernel/signed-in.js';
+import { checkCurrentPassword } from './current-password.js';
+import { failureBudgetSpent } from '../mfa/index.js';
+import type { MfaChallenge } from '../mfa/index.js';
+import { verifySecondFactor, type FactorProof } from '../mfa/index.js';
 import type { AuthMethod } from '../tokens/claims.js';
-import { verifyPasskeyFactor } from '../webauthn/passkey-factor.js';
-import type { AssertionJSON } from '../webauthn/relying-party.js';
+import type { AssertionJSON } from '../kernel/passkey-assertion.js';
 import { issueSession, refuseAccount } from './complete-sign-in.js';
-import type { AuthEngineParts } from './engine-parts.js';
-import { forSignedInCaller } from './signed-in-failure.js';
+import type { SignInParts } from './sign-in-parts.js';
+import { forSignedInCaller } from '../kernel/signed-in-failure.js';
 import { renewSession } from './step-up.js';
-import { fail, type Outcome, type TokenPair } from './types.js';
+import { fail, type Outcome, type TokenPair } from '../kernel/outcome.js';
 
 /**
  * A code (TOTP, backup code, SMS); for method 'webauthn' a passkey assertion; for method
@@ -34,7 +33,7 @@ export type MfaVerifyInput = { challengeId: string } & (
  * valid bearer hears wrong secrets as 400 (`forSignedInCaller`), never 401.
  */
 export async function verifyMfa(
-  parts: AuthEngineParts,
+  parts: SignInParts,
   input: MfaVerifyInput,
   ctx: RequestContext,
   who?: SignedIn,
@@ -44,7 +43,7 @@ export async function verifyMfa(
 }
 
 async function verifyChallenge(
-  parts: AuthEngineParts,
+  parts: SignInParts,
   input: MfaVerifyInput,
   ctx: RequestContext,
   who: SignedIn | undefined,
@@ -81,12 +80,14 @@ async function verifyChallenge(
 }
 
 async function verifyFactor(
-  parts: AuthEngineParts,
+  parts: SignInParts,
   user: UserRow,
   input: MfaVerifyInput,
   ctx: RequestContext,
 ): Promise<Outcome<{ amr: AuthMethod }>> {
-  if ('credential' in input) return verifyPasskeyFactor(parts, user, input, ctx);
+  if ('credential' in input) {
+    return parts.verifyPasskeyFactor ? parts.verifyPasskeyFactor(user, input, ctx) : fail('invalid_code');
+  }
   if ('password' in input) {
     // Under the login throttles, like every password check.
     const refused = await checkCurrentPassword(parts, user, input.password, ctx);
@@ -96,7 +97,7 @@ async function verifyFactor(
 }
 
 function finish(
-  parts: AuthEngineParts,
+  parts: SignInParts,
   user: UserRow,
   challenge: MfaChallenge,
   amr: AuthMethod[],

@@ -1,3 +1,4 @@
+import { configDefaults } from '../config/defaults.js';
 import { BackendUnavailableError } from '../errors/auth-error.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { assertHeadSwap, assertIndexFor, assertStep, assertTtl, swapHead } from './validate.js';
@@ -14,7 +15,7 @@ import type {
 
 export interface MemoryStateStoreOptions {
   clock?: Clock;
-  /** How often expired entries are dropped even if nobody reads them; default one minute. */
+  /** How often expired entries are dropped even if nobody reads them (config `storage.stateSweepIntervalMs`). */
   cleanupIntervalMs?: number;
 }
 
@@ -41,7 +42,10 @@ export class MemoryStateStore implements StateStore {
 
   constructor(options: MemoryStateStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.timer = setInterval(() => this.sweep(), options.cleanupIntervalMs ?? 60_000);
+    this.timer = setInterval(
+      () => this.sweep(),
+      options.cleanupIntervalMs ?? configDefaults.storage.stateSweepIntervalMs,
+    );
     // A cache must never be the reason a process stays alive.
     this.timer.unref();
   }

@@ -1,3 +1,4 @@
+import { configDefaults } from '../config/defaults.js';
 import type { Database } from '../database/types.js';
 import type { Clock } from '../util/clock.js';
 import { MemoryStateStore } from './memory.js';
@@ -15,7 +16,7 @@ export interface OpenStateStoreOptions {
   clock?: Clock | undefined;
   /** Tuning for the Redis backends (timeouts, awaitConnection, onError). */
   redis?: Omit<RedisStateStoreOptions, 'redisUrl' | 'clusterNodes'>;
-  /** SQL sweeper interval; default one minute. */
+  /** SQL sweeper interval (config `storage.stateSweepIntervalMs`). */
   sweepIntervalMs?: number;
 }
 
@@ -32,7 +33,7 @@ export async function openStateStore(options: OpenStateStoreOptions = {}): Promi
   if (options.database) {
     return new SqlStateStore({
       sql: options.database.sql,
-      sweepIntervalMs: options.sweepIntervalMs ?? 60_000,
+      sweepIntervalMs: options.sweepIntervalMs ?? configDefaults.storage.stateSweepIntervalMs,
       ...clock,
     });
   }

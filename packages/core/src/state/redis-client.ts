@@ -1,4 +1,5 @@
 import { Cluster, Redis, type ClusterNode } from 'ioredis';
+import { configDefaults } from '../config/defaults.js';
 import { BackendUnavailableError } from '../errors/auth-error.js';
 import { scripts, type ScriptName } from './redis-scripts.js';
 
@@ -7,9 +8,9 @@ export interface RedisConnectionOptions {
   redisUrl?: string | undefined;
   /** Redis Cluster seed nodes as `host:port`; wins over `redisUrl`. */
   clusterNodes?: string[] | undefined;
-  /** Per-command deadline; a hung Redis fails the call instead of stalling a login. Default 1000. */
+  /** Per-command deadline; a hung Redis fails the call instead of stalling a login (config `storage.redisCommandTimeoutMs`). */
   commandTimeoutMs?: number;
-  /** TCP connect deadline. Default 2000. */
+  /** TCP connect deadline (config `storage.redisConnectTimeoutMs`). */
   connectTimeoutMs?: number;
   /** Connection errors while reconnecting (for logging); they are otherwise swallowed. */
   onError?: (error: Error) => void;
@@ -23,6 +24,11 @@ export type RedisClient = Redis | Cluster;
  */
 export const reconnectDelay = (attempt: number): number => Math.min(50 * 2 ** Math.min(attempt, 6), 2_000);
 
+/** The per-command deadline these options give. */
+export function commandTimeoutOf(options: RedisConnectionOptions): number {
+  return options.commandTimeoutMs ?? configDefaults.storage.redisCommandTimeoutMs;
+}
+
 export function createRedisClient(options: RedisConnectionOptions): {
   client: RedisClient;
   kind: 'redis' | 'redis-cluster';
@@ -31,8 +37,8 @@ export function createRedisClient(options: RedisConnectionOptions): {
     // Queued commands would wait for a reconnect that may never come: fail closed now instead.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    commandTimeout: options.commandTimeoutMs ?? 1_000,
-    connectTimeout: options.connectTimeoutMs ?? 2_000,
+    commandTimeout: commandTimeoutOf(options),
+    connectTimeout: options.connectTimeoutMs ?? configDefaults.storage.redisConnectTimeoutMs,
   };
   let client: RedisClient;
   let kind: 'redis' | 'redis-cluster';

@@ -1,5 +1,6 @@
 import { BackendUnavailableError } from '../errors/auth-error.js';
 import {
+  commandTimeoutOf,
   createRedisClient,
   pingClient,
   runScript,
@@ -30,6 +31,12 @@ export interface RedisStateStoreOptions extends RedisConnectionOptions {
   awaitConnection?: boolean;
 }
 
+/**
+ * A ping may take one command timeout plus this: a cluster ping visits every master, and a
+ * ping that ioredis itself times out should report that, not be cut short by ours.
+ */
+const PING_MARGIN_MS = 500;
+
 /** deleteIndexed re-reads the index this often when keys are recorded while it runs. */
 const MAX_DELETE_ROUNDS = 10;
 
@@ -50,7 +57,7 @@ export class RedisStateStore implements StateStore {
 
   static async connect(options: RedisStateStoreOptions): Promise<RedisStateStore> {
     const { client, kind } = createRedisClient(options);
-    const store = new RedisStateStore(client, kind, (options.commandTimeoutMs ?? 1_000) + 500);
+    const store = new RedisStateStore(client, kind, commandTimeoutOf(options) + PING_MARGIN_MS);
     const connecting = client.connect();
     if (options.awaitConnection === false) {
       connecting.catch(() => undefined); // reconnects in the background

@@ -1,8 +1,7 @@
 import { tenants } from '../database/schema.js';
 import type { GatehouseDb } from '../database/types.js';
 
-/** With tenancy off every record lives in this tenant. */
-export const DEFAULT_TENANT = 'default';
+import { DEFAULT_TENANT } from '../kernel/tenant.js';
 
 /** Creates the default tenant and the configured ones (idempotent; safe for instances starting together). */
 export async function ensureTenants(db: GatehouseDb, slugs: readonly string[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { tenants } from '../database/schema.js';
 import type { GatehouseDb } from '../database/types.js';
-import { DEFAULT_TENANT } from './ensure-tenants.js';
+import { DEFAULT_TENANT } from '../kernel/tenant.js';
 
 export const TENANT_SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { systemRandom, type RandomSource } from '../util/random.js';
 
 /**
  * Opaque refresh tokens: `rt1.<tenant>.<userId>.<sessionId>.<secret>`. The first parts
@@ -20,8 +21,8 @@ export interface RefreshTokenParts {
   secret: string;
 }
 
-export function newRefreshSecret(): string {
-  return randomBytes(SECRET_BYTES).toString('base64url');
+export function newRefreshSecret(random: RandomSource = systemRandom): string {
+  return random.token(SECRET_BYTES);
 }
 
 export function encodeRefreshToken(parts: RefreshTokenParts): string {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { normalizeEmail } from '../accounts/email.js';
+import { normalizeEmail } from '../kernel/email.js';
 import type { CredentialDescriptor } from './passkey-repository.js';
 
 /**

@@ -1,11 +1,11 @@
-import { factorsChanged } from '../mfa/manage-factors.js';
+import { staleSignIn } from '../access/index.js';
+import { factorsChanged } from '../mfa/index.js';
 import type { UserRow } from '../accounts/user-repository.js';
-import type { RequestContext } from '../context/request-context.js';
-import type { SignedIn } from '../lifecycle/change-password.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, type Outcome } from '../signin/types.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import type { SignedIn } from '../kernel/signed-in.js';
+import type { PasskeyFlowParts } from './passkey-parts.js';
+import { fail, type Outcome } from '../kernel/outcome.js';
 import type { PasskeyRow } from './passkey-repository.js';
-import { passkeysOf } from './passkey-parts.js';
 
 /** GET /auth/webauthn/credentials: what a user sees of a passkey (public material only). */
 export interface PasskeyView {
@@ -29,27 +29,29 @@ export const toPasskeyView = (row: PasskeyRow): PasskeyView => ({
 });
 
 export async function listPasskeys(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   who: SignedIn,
   ctx: RequestContext,
 ): Promise<PasskeyView[]> {
-  const rows = await passkeysOf(parts).repository.listForUser(ctx.tenant, who.userId);
+  const rows = await parts.passkeys.repository.listForUser(ctx.tenant, who.userId);
   return rows.map(toPasskeyView);
 }
 
 /**
- * DELETE /auth/webauthn/credentials/:id (step-up checked by the caller): only the caller's
+ * DELETE /auth/webauthn/credentials/:id (a recent sign-in first): only the caller's
  * own passkey (another user's or tenant's is 404), never the account's last way in.
  */
 export async function removePasskey(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   who: SignedIn,
   id: string,
   ctx: RequestContext,
 ): Promise<Outcome<object>> {
+  const stale = staleSignIn(parts, who);
+  if (stale) return stale;
   const user = await parts.users.findById(ctx.tenant, who.userId);
   if (!user || user.status !== 'active') return fail('unauthorized');
-  const { repository } = passkeysOf(parts);
+  const { repository } = parts.passkeys;
   const owned = await repository.listForUser(ctx.tenant, user.id);
   if (!owned.some((passkey) => passkey.id === id)) return fail('not_found');
   if (owned.length === 1 && !(await parts.users.passwordHash(user.id))) return fail('last_sign_in_method');
@@ -60,7 +62,7 @@ export async function removePasskey(
 
 /** After a passkey was added or removed: what any factor change does (see `factorsChanged`). */
 export function passkeysChanged(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   user: UserRow,
   who: SignedIn,
   change: 'passkey_added' | 'passkey_removed',

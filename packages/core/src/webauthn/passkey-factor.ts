@@ -1,10 +1,9 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { UserRow } from '../accounts/user-repository.js';
-import type { RequestContext } from '../context/request-context.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type Outcome } from '../signin/types.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import type { PasskeyFlowParts } from './passkey-parts.js';
+import { fail, origin, type Outcome } from '../kernel/outcome.js';
 import type { AuthMethod } from '../tokens/claims.js';
-import { passkeysOf } from './passkey-parts.js';
 import { requestOptions, type AssertionJSON } from './relying-party.js';
 import { verifyAssertion } from './verify-assertion.js';
 
@@ -14,19 +13,20 @@ import { verifyAssertion } from './verify-assertion.js';
  * challenge. A second factor needs presence, not verification (unless config requires it).
  */
 export async function passkeyFactorOptions(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   challengeId: string,
   ctx: RequestContext,
 ): Promise<Outcome<{ options: PublicKeyCredentialRequestOptionsJSON }>> {
   const challenge = await parts.mfa.challenges.get(challengeId, ctx.tenant);
   if (!challenge || !challenge.methods.includes('webauthn')) return fail('invalid_code');
-  const { repository, ceremonies } = passkeysOf(parts);
+  const { repository, ceremonies } = parts.passkeys;
   const passkeys = await repository.listForUser(ctx.tenant, challenge.userId);
   if (passkeys.length === 0) return fail('invalid_code');
   const settings = parts.config.webauthn;
   const options = await requestOptions(
     settings,
     passkeys.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports })),
+    parts.random,
     settings.userVerification === 'required' ? 'required' : 'discouraged',
   );
   await ceremonies.saveAssertion(options.challenge, {
@@ -43,7 +43,7 @@ export async function passkeyFactorOptions(
  * the user's passkeys against a WebAuthn challenge issued for this very login challenge.
  */
 export async function verifyPasskeyFactor(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   user: UserRow,
   input: { challengeId: string; credential: AssertionJSON },
   ctx: RequestContext,

@@ -1,9 +1,9 @@
-import { AuthError } from '../errors/auth-error.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
+import type { MfaFlowParts } from '../mfa/index.js';
+import type { SignInParts } from '../signin/index.js';
 import type { CeremonyChallenges } from './ceremony-challenges.js';
 import type { PasskeyRepository } from './passkey-repository.js';
 
-/** What the passkey flows need besides the common engine parts. */
+/** The passkey stores: stored credentials, ceremony challenges, the decoy key. */
 export interface PasskeyParts {
   repository: PasskeyRepository;
   ceremonies: CeremonyChallenges;
@@ -11,8 +11,5 @@ export interface PasskeyParts {
   decoyKey: Buffer;
 }
 
-/** The engine always wires passkeys; parts assembled elsewhere (embedders) may lack them. */
-export function passkeysOf(parts: AuthEngineParts): PasskeyParts {
-  if (!parts.passkeys) throw new AuthError('internal_error', 'Passkeys are not wired into the engine parts');
-  return parts.passkeys;
-}
+/** What the passkey flows use: sign-in's parts, the factor notices, and the passkey stores. */
+export type PasskeyFlowParts = SignInParts & MfaFlowParts & { passkeys: PasskeyParts };

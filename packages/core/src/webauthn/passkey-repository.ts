@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { and, asc, eq, lt, ne } from 'drizzle-orm';
-import { normalizeEmail } from '../accounts/email.js';
+import { normalizeEmail } from '../kernel/email.js';
 import { isUuid } from '../accounts/user-repository.js';
 import { users, webauthnCredentials } from '../database/schema.js';
 import type { GatehouseDb } from '../database/types.js';
+import { systemRandom, type RandomSource } from '../util/random.js';
 
 export type PasskeyRow = typeof webauthnCredentials.$inferSelect;
 
@@ -33,7 +33,10 @@ export interface CredentialDescriptor {
  * answers in another.
  */
 export class PasskeyRepository {
-  constructor(private readonly db: GatehouseDb) {}
+  constructor(
+    private readonly db: GatehouseDb,
+    private readonly random: RandomSource = systemRandom,
+  ) {}
 
   /** The user's passkeys, oldest first. */
   listForUser(tenant: string, userId: string): Promise<PasskeyRow[]> {
@@ -78,7 +81,7 @@ export class PasskeyRepository {
   async add(passkey: NewPasskey): Promise<PasskeyRow | undefined> {
     const [row] = await this.db
       .insert(webauthnCredentials)
-      .values({ id: randomUUID(), ...passkey })
+      .values({ id: this.random.uuid(), ...passkey })
       .onConflictDoNothing({ target: webauthnCredentials.credentialId })
       .returning();
     return row;

@@ -1,14 +1,13 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import type { RequestContext } from '../context/request-context.js';
+import type { RequestContext } from '../kernel/request-context.js';
 import type { UserRow } from '../accounts/user-repository.js';
-import type { FactorMethod } from '../mfa/factor-repository.js';
-import type { ChallengeMethod } from '../mfa/mfa-challenges.js';
-import { completeSignIn } from '../signin/complete-sign-in.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, type SignInResult } from '../signin/types.js';
+import type { FactorMethod } from '../mfa/index.js';
+import type { ChallengeMethod } from '../mfa/index.js';
+import { completeSignIn } from '../signin/index.js';
+import type { PasskeyFlowParts } from './passkey-parts.js';
+import { fail, type SignInResult } from '../kernel/outcome.js';
 import { decoyCredentials } from './decoy-credentials.js';
 import type { CredentialDescriptor } from './passkey-repository.js';
-import { passkeysOf } from './passkey-parts.js';
 import { requestOptions, type AssertionJSON } from './relying-party.js';
 import { verifyAssertion } from './verify-assertion.js';
 
@@ -19,13 +18,13 @@ import { verifyAssertion } from './verify-assertion.js';
  * username-less login). The challenge is stored under its own value with the tenant.
  */
 export async function passkeySignInOptions(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   input: { email?: string | undefined },
   ctx: RequestContext,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const allowed = input.email === undefined ? [] : await allowedFor(parts, ctx.tenant, input.email);
-  const options = await requestOptions(parts.config.webauthn, allowed);
-  await passkeysOf(parts).ceremonies.saveAssertion(options.challenge, {
+  const options = await requestOptions(parts.config.webauthn, allowed, parts.random);
+  await parts.passkeys.ceremonies.saveAssertion(options.challenge, {
     tenant: ctx.tenant,
     purpose: 'sign_in',
   });
@@ -33,11 +32,11 @@ export async function passkeySignInOptions(
 }
 
 async function allowedFor(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   tenant: string,
   email: string,
 ): Promise<CredentialDescriptor[]> {
-  const { repository, decoyKey } = passkeysOf(parts);
+  const { repository, decoyKey } = parts.passkeys;
   const real = await repository.descriptorsForEmail(tenant, email);
   return real.length > 0 ? real : decoyCredentials(decoyKey, tenant, email);
 }
@@ -51,7 +50,7 @@ async function allowedFor(
  * else (passkeys only) signs in with the passkey alone.
  */
 export async function signInWithPasskey(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   assertion: AssertionJSON,
   ctx: RequestContext,
 ): Promise<SignInResult> {
@@ -74,7 +73,7 @@ export async function signInWithPasskey(
  * password login followed by the passkey).
  */
 export async function methodsAfterPasskey(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   user: Pick<UserRow, 'id'>,
 ): Promise<ChallengeMethod[]> {
   const others: ChallengeMethod[] = factorsBesidesPasskeys(await parts.mfa.factors.enrolledMethods(user.id));

@@ -1,9 +1,9 @@
-import type { RequestContext } from '../context/request-context.js';
-import type { SignedIn } from '../lifecycle/change-password.js';
-import { checkCurrentPassword } from '../lifecycle/current-password.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { renewSession, stepUpChallenge } from '../signin/step-up.js';
-import { fail, type SignInResult } from '../signin/types.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import type { SignedIn } from '../kernel/signed-in.js';
+import { checkCurrentPassword } from '../signin/index.js';
+import type { PasskeyFlowParts } from './passkey-parts.js';
+import { renewSession, stepUpChallenge } from '../signin/index.js';
+import { fail, type SignInResult } from '../kernel/outcome.js';
 import { methodsAfterPasskey } from './passkey-sign-in.js';
 import type { AssertionJSON } from './relying-party.js';
 import { verifyAssertion } from './verify-assertion.js';
@@ -27,7 +27,7 @@ export interface PasskeyStepUpInput {
  * The session keeps its id and gets a fresh auth_time and a rotated refresh token.
  */
 export async function stepUpWithPasskey(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   who: SignedIn,
   input: PasskeyStepUpInput,
   ctx: RequestContext,

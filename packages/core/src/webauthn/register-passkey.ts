@@ -1,3 +1,4 @@
+import { staleSignIn } from '../access/index.js';
 import {
   generateRegistrationOptions,
   verifyRegistrationResponse,
@@ -5,12 +6,11 @@ import {
   type VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
 import type { UserRow } from '../accounts/user-repository.js';
-import type { RequestContext } from '../context/request-context.js';
-import type { SignedIn } from '../lifecycle/change-password.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { fail, origin, type Failure, type Outcome } from '../signin/types.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import type { SignedIn } from '../kernel/signed-in.js';
+import type { PasskeyFlowParts } from './passkey-parts.js';
+import { fail, origin, type Failure, type Outcome } from '../kernel/outcome.js';
 import { passkeysChanged, toPasskeyView, type PasskeyView } from './manage-passkeys.js';
-import { passkeysOf } from './passkey-parts.js';
 import {
   expectations,
   knownTransports,
@@ -30,18 +30,20 @@ export interface RegisterPasskeyInput {
 type Registered = Extract<VerifiedRegistrationResponse, { verified: true }>['registrationInfo'];
 
 /**
- * POST /auth/webauthn/register/options (step-up checked by the caller): creation options for
+ * POST /auth/webauthn/register/options (a recent sign-in first): creation options for
  * a discoverable credential, excluding the passkeys the user already has; the challenge is
  * kept single-use in the user's slot.
  */
 export async function passkeyRegistrationOptions(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   who: SignedIn,
   ctx: RequestContext,
 ): Promise<Outcome<{ options: PublicKeyCredentialCreationOptionsJSON }>> {
+  const stale = staleSignIn(parts, who);
+  if (stale) return stale;
   const user = await liveUser(parts, who, ctx);
   if (!user) return fail('unauthorized');
-  const { repository, ceremonies } = passkeysOf(parts);
+  const { repository, ceremonies } = parts.passkeys;
   const settings = parts.config.webauthn;
   const existing = await repository.listForUser(ctx.tenant, user.id);
   const options = await generateRegistrationOptions({
@@ -50,7 +52,7 @@ export async function passkeyRegistrationOptions(
     userName: user.email,
     userID: userHandleOf(user.id),
     userDisplayName: user.name ?? user.email,
-    challenge: newChallenge(),
+    challenge: newChallenge(parts.random),
     // The browser gives up when the server would no longer accept the answer.
     timeout: settings.challengeTtlSeconds * 1000,
     attestationType: 'none',
@@ -75,14 +77,16 @@ export async function passkeyRegistrationOptions(
  * address told.
  */
 export async function registerPasskey(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   who: SignedIn,
   input: RegisterPasskeyInput,
   ctx: RequestContext,
 ): Promise<Outcome<{ passkey: PasskeyView }>> {
+  const stale = staleSignIn(parts, who);
+  if (stale) return stale;
   const user = await liveUser(parts, who, ctx);
   if (!user) return fail('unauthorized');
-  const { repository, ceremonies } = passkeysOf(parts);
+  const { repository, ceremonies } = parts.passkeys;
   const challenge = signedChallenge(input.response.response.clientDataJSON);
   if (!challenge || !(await ceremonies.takeRegistration(ctx.tenant, user.id, challenge))) {
     return refuse(parts, user, 'unknown_challenge', ctx);
@@ -109,7 +113,7 @@ export async function registerPasskey(
 
 /** The library's checks; any failure it throws is a refusal (its message is for the audit only). */
 async function verifyAttestation(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   response: AttestationJSON,
   challenge: string,
 ): Promise<Registered | null> {
@@ -126,7 +130,7 @@ async function verifyAttestation(
 }
 
 function refuse(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   user: UserRow,
   reason: string,
   ctx: RequestContext,
@@ -143,7 +147,7 @@ function refuse(
 }
 
 async function liveUser(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   who: SignedIn,
   ctx: RequestContext,
 ): Promise<UserRow | undefined> {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   generateAuthenticationOptions,
   type AuthenticationResponseJSON,
@@ -6,7 +5,11 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { GatehouseConfig } from '../config/index.js';
+import type { RandomSource } from '../util/random.js';
 import type { CredentialDescriptor } from './passkey-repository.js';
+import type { AssertionJSON } from '../kernel/passkey-assertion.js';
+
+export type { AssertionJSON };
 
 /**
  * The browser's answers as `@simplewebauthn/browser` (and `PublicKeyCredential.toJSON()`)
@@ -20,19 +23,6 @@ export interface AttestationJSON {
     clientDataJSON: string;
     attestationObject: string;
     transports?: string[] | undefined;
-  };
-  authenticatorAttachment?: 'platform' | 'cross-platform' | null | undefined;
-}
-
-export interface AssertionJSON {
-  id: string;
-  rawId: string;
-  type: 'public-key';
-  response: {
-    clientDataJSON: string;
-    authenticatorData: string;
-    signature: string;
-    userHandle?: string | null | undefined;
   };
   authenticatorAttachment?: 'platform' | 'cross-platform' | null | undefined;
 }
@@ -52,19 +42,21 @@ export function expectations(settings: GatehouseConfig['webauthn']) {
 export function requestOptions(
   settings: GatehouseConfig['webauthn'],
   allowCredentials: CredentialDescriptor[],
+  random: RandomSource,
   userVerification = settings.userVerification,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
   return generateAuthenticationOptions({
     rpID: settings.rpId,
     allowCredentials,
-    challenge: newChallenge(),
+    challenge: newChallenge(random),
     timeout: settings.challengeTtlSeconds * 1000,
     userVerification,
   });
 }
 
 /** 256 random bits; the options carry it base64url-encoded (43 characters). */
-export const newChallenge = (): Uint8Array<ArrayBuffer> => new Uint8Array(randomBytes(32));
+export const newChallenge = (random: RandomSource): Uint8Array<ArrayBuffer> =>
+  new Uint8Array(random.bytes(32));
 
 /**
  * The challenge the browser signed, read from clientDataJSON so the right stored challenge

@@ -1,10 +1,9 @@
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
-import type { RequestContext } from '../context/request-context.js';
-import type { AuthEngineParts } from '../signin/engine-parts.js';
-import { origin } from '../signin/types.js';
+import type { RequestContext } from '../kernel/request-context.js';
+import type { PasskeyFlowParts } from './passkey-parts.js';
+import { origin } from '../kernel/outcome.js';
 import type { AssertionChallenge } from './ceremony-challenges.js';
 import type { PasskeyRow } from './passkey-repository.js';
-import { passkeysOf } from './passkey-parts.js';
 import {
   expectations,
   signedChallenge,
@@ -35,12 +34,12 @@ export type ChallengeCheck = (issuedFor: AssertionChallenge, passkey: PasskeyRow
  * does not move forward means a cloned authenticator: audited, refused) → the use recorded.
  */
 export async function verifyAssertion(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   assertion: AssertionJSON,
   ctx: RequestContext,
   accepts: ChallengeCheck,
 ): Promise<VerifiedAssertion> {
-  const { repository, ceremonies } = passkeysOf(parts);
+  const { repository, ceremonies } = parts.passkeys;
   const passkey = await repository.findByCredentialId(assertion.id);
   if (!passkey || passkey.tenantId !== ctx.tenant) return refuse(parts, ctx, 'unknown_credential');
   const challenge = signedChallenge(assertion.response.clientDataJSON);
@@ -67,7 +66,7 @@ interface SignatureInfo {
 }
 
 async function checkSignature(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   assertion: AssertionJSON,
   challenge: string,
   passkey: PasskeyRow,
@@ -93,16 +92,20 @@ async function checkSignature(
 }
 
 /** WebAuthn §6.1.1: a counter must grow, unless both it and the stored one are 0 (no counter). */
-async function recordUse(parts: AuthEngineParts, passkey: PasskeyRow, info: SignatureInfo): Promise<boolean> {
+async function recordUse(
+  parts: PasskeyFlowParts,
+  passkey: PasskeyRow,
+  info: SignatureInfo,
+): Promise<boolean> {
   const { newCounter } = info;
   if ((newCounter > 0 || passkey.counter > 0) && newCounter <= passkey.counter) return false;
   const at = new Date(parts.clock.now());
   // Checked again in the update itself: two assertions racing with one counter value.
-  return passkeysOf(parts).repository.recordUse(passkey.id, newCounter, info.credentialBackedUp, at);
+  return parts.passkeys.repository.recordUse(passkey.id, newCounter, info.credentialBackedUp, at);
 }
 
 function counterRegression(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   ctx: RequestContext,
   passkey: PasskeyRow,
   received: number,
@@ -119,7 +122,7 @@ function counterRegression(
 }
 
 function refuse(
-  parts: AuthEngineParts,
+  parts: PasskeyFlowParts,
   ctx: RequestContext,
   reason: AssertionRefusal,
   passkey?: PasskeyRow,

@@ -37,7 +37,15 @@ describe('createConfig defaults', () => {
         metricsHost: '127.0.0.1',
         docs: true,
       },
-      storage: { dataDir: './.gatehouse', redisClusterNodes: [], stateSweepIntervalMs: 60_000 },
+      storage: {
+        dataDir: './.gatehouse',
+        databasePoolSize: 10,
+        databaseConnectTimeoutMs: 5_000,
+        redisClusterNodes: [],
+        redisCommandTimeoutMs: 1_000,
+        redisConnectTimeoutMs: 2_000,
+        stateSweepIntervalMs: 60_000,
+      },
       tokens: {
         algorithm: 'EdDSA',
         accessTokenTtlSeconds: 900,
@@ -60,6 +68,7 @@ describe('createConfig defaults', () => {
         absoluteLifetimeSeconds: 90 * DAY,
         refreshConflictWindowSeconds: 10,
         hybridCacheSeconds: 5,
+        hybridCacheMaxEntries: 100_000,
         maxPerUser: null,
         maxPerTenant: null,
         deviceBinding: 'off',
@@ -106,7 +115,7 @@ describe('createConfig defaults', () => {
         magicLinks: { enabled: true, ttlSeconds: 600 },
         emailChange: { codeDigits: 6, codeTtlSeconds: 600, maxAttempts: 5 },
       },
-      tenancy: { multiTenant: false, tenants: [] },
+      tenancy: { multiTenant: false, tenants: [], refreshIntervalSeconds: 30 },
       mail: {
         transport: 'outbox',
         smtpRejectUnauthorized: true,
@@ -123,7 +132,9 @@ describe('createConfig defaults', () => {
         pollIntervalMs: 500,
         leaseSeconds: 60,
         queueName: 'jobs',
+        redisCommandTimeoutMs: 2_000,
       },
+      audit: { maxQueuedEvents: 10_000 },
       mfa: {
         policy: 'optional',
         challengeTtlSeconds: 300,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AuditDispatcher, MemoryAuditSink, type AuditEvent } from '../../src/audit/index.js';
 import { createConfig, type GatehouseConfigInput } from '../../src/config/index.js';
-import { createRequestContext, type RequestContext } from '../../src/context/request-context.js';
+import { createRequestContext, type RequestContext } from '../../src/kernel/request-context.js';
 import {
   SessionService,
   type AccessTokenVerification,

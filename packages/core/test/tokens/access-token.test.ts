@@ -3,6 +3,7 @@ import { SignJWT, createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSON
 import type { SigningAlgorithm } from '../../src/keys/index.js';
 import { AccessTokenIssuer, AccessTokenVerifier } from '../../src/tokens/index.js';
 import { ManualClock } from '../../src/util/clock.js';
+import { systemRandom } from '../../src/util/random.js';
 import {
   AUDIENCE,
   ISSUER,
@@ -117,7 +118,7 @@ describe('issuer', () => {
       keyring: { current: () => keys.keyFor('EdDSA') },
       config: tokenConfig(),
       clock: frozen,
-      random: { bytes: (length) => bytes.subarray(0, length) },
+      random: { ...systemRandom, bytes: (length) => bytes.subarray(0, length) },
     });
     const { claims } = issuer.issue(sampleSubject());
     expect(claims.jti).toBe(bytes.toString('base64url'));

@@ -1,10 +1,12 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import {
   AuthError,
-  DEFAULT_TENANT,
+  adminAccessFailure,
+  isSystemAdmin,
   type AccessTokenClaims,
   type AuthEngine,
   type Session,
+  type SignedIn,
   type ValidationMode,
 } from '@gatehouse/core';
 
@@ -48,7 +50,7 @@ export async function authenticate(
   const token = bearerToken(request);
   if (!token) throw new AuthError('unauthorized', 'Send an access token as Authorization: Bearer <token>');
   const { multiTenant } = engine.gatehouse.config.tenancy;
-  const result = await engine.validator.validate(token, mode, {
+  const result = await engine.sessions.validate(token, mode, {
     ip: request.ip,
     userAgent: (request.headers['user-agent'] ?? '').slice(0, 512),
     requestId: request.id,
@@ -60,8 +62,7 @@ export async function authenticate(
   if (!multiTenant || typeof named !== 'string' || named === tenant) {
     return { claims: result.claims, session: result.session, tenant, actingTenant: tenant };
   }
-  const systemAdmin = tenant === DEFAULT_TENANT && result.claims.roles.includes('admin');
-  if (!(options.systemAdminMayActOnOtherTenants && systemAdmin)) {
+  if (!(options.systemAdminMayActOnOtherTenants && isSystemAdmin(result.claims))) {
     throw new AuthError('invalid_token', 'The access token belongs to another tenant');
   }
   if (!engine.tenants.has(named)) throw new AuthError('unknown_tenant', 'Send a known tenant in x-tenant-id');
@@ -75,45 +76,34 @@ export function requireUser(engine: AuthEngine): preHandlerAsyncHookHandler {
   };
 }
 
+/** What an admin route tells a caller that core's admin rule refuses. */
+const ADMIN_REFUSALS: Partial<Record<string, string>> = {
+  forbidden: 'This needs the admin role',
+  mfa_enrollment_required: 'Enrol a second factor and sign in with it to use admin routes',
+};
+
 /**
- * preHandler for `/admin/*`: a signed-in user with the `admin` role. A tenant admin acts on
+ * preHandler for `/admin/*` (the rule is core's `adminAccessFailure`): a signed-in user with the `admin` role. A tenant admin acts on
  * its own tenant; the system admin (admin of the default tenant, e.g. the bootstrap admin)
  * acts on the tenant named in `x-tenant-id`, or the default one.
  */
 export function requireAdmin(engine: AuthEngine): preHandlerAsyncHookHandler {
   return async (request: FastifyRequest) => {
     const auth = await authenticate(engine, request, undefined, { systemAdminMayActOnOtherTenants: true });
-    if (!auth.claims.roles.includes('admin')) throw new AuthError('forbidden', 'This needs the admin role');
-    // mfa.policy 'admins'/'all': an admin session without a second factor may not administer.
-    const { policy } = engine.gatehouse.config.mfa;
-    if (policy !== 'optional' && !auth.claims.amr.includes('mfa')) {
-      throw new AuthError(
-        'mfa_enrollment_required',
-        'Enrol a second factor and sign in with it to use admin routes',
-      );
-    }
+    const refused = adminAccessFailure(engine.gatehouse.config, auth.claims);
+    if (refused) throw new AuthError(refused.code, ADMIN_REFUSALS[refused.code] ?? 'Not allowed');
     request.auth = auth;
   };
 }
 
 /**
- * preHandler for factor and identity changes (API.md "Step-up"): a signed-in user whose
- * `auth_time` is within `mfa.stepUpMaxAgeSeconds`; else 403 `step_up_required`.
+ * The signed-in caller of a request that passed `requireUser` (flows' `SignedIn`), with the
+ * token's `auth_time`: flows that change a factor or an identity check it themselves.
  */
-export function requireRecentSignIn(engine: AuthEngine): preHandlerAsyncHookHandler {
-  return async (request: FastifyRequest) => {
-    request.auth ??= await authenticate(engine, request);
-    if (!engine.isRecentSignIn(request.auth.claims)) {
-      throw new AuthError('step_up_required', 'Confirm your identity with POST /api/v1/auth/step-up first');
-    }
-  };
-}
-
-/** The signed-in user and session of a request that passed `requireUser` (flows' `SignedIn`). */
-export function signedInUser(request: FastifyRequest): { userId: string; sessionId: string } {
+export function signedInUser(request: FastifyRequest): SignedIn {
   const auth = request.auth;
   if (!auth) throw new AuthError('unauthorized', 'Send an access token as Authorization: Bearer <token>');
-  return { userId: auth.claims.sub, sessionId: auth.claims.sid };
+  return { userId: auth.claims.sub, sessionId: auth.claims.sid, authTime: auth.claims.auth_time };
 }
 
 /**
@@ -124,7 +114,7 @@ export function signedInUser(request: FastifyRequest): { userId: string; session
 export async function optionalSignedInUser(
   engine: AuthEngine,
   request: FastifyRequest,
-): Promise<{ userId: string; sessionId: string } | undefined> {
+): Promise<SignedIn | undefined> {
   if (!bearerToken(request)) return undefined;
   try {
     request.auth = await authenticate(engine, request);

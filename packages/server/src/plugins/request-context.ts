@@ -3,6 +3,8 @@ import {
   AuthError,
   DEFAULT_TENANT,
   createRequestContext,
+  MAX_USER_AGENT_LENGTH,
+  type CallerContext,
   type RequestContext,
   type TenantDirectory,
 } from '@gatehouse/core';
@@ -18,6 +20,11 @@ declare module 'fastify' {
      * tenant never works in another.
      */
     contextFor(tenant: string): RequestContext | null;
+    /**
+     * The caller of a request whose credential names its own tenant, before the engine has
+     * read it: x-tenant-id travels as `namedTenant` (tenancy on) and must agree with it.
+     */
+    caller(): CallerContext;
   }
 }
 
@@ -39,6 +46,15 @@ export function registerRequestContext(
       requestId: this.id,
       tenant: tenantOf(this, tenants, multiTenant),
     });
+  });
+  app.decorateRequest('caller', function (this: FastifyRequest): CallerContext {
+    const named = this.headers['x-tenant-id'];
+    return {
+      ip: this.ip,
+      userAgent: (this.headers['user-agent'] ?? '').slice(0, MAX_USER_AGENT_LENGTH),
+      requestId: this.id,
+      namedTenant: multiTenant && typeof named === 'string' ? named : undefined,
+    };
   });
   app.decorateRequest('contextFor', function (this: FastifyRequest, tenant: string) {
     const named = this.headers['x-tenant-id'];

@@ -15,6 +15,8 @@ import {
 } from '@gatehouse/core';
 import { openMemoryDatabase } from '../../../core/test/helpers/memory-database.js';
 import { buildApp } from '../../src/app.js';
+import { engineLinks } from '../../src/routes/links.js';
+import { storesOf } from './stores.js';
 
 export interface TestServer {
   app: FastifyInstance;
@@ -64,7 +66,10 @@ export async function createTestServer(
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const auditEvents = new MemoryAuditSink();
-  const engine = new AuthEngine(gatehouse, { auditSink: auditEvents });
+  const engine = new AuthEngine(gatehouse, {
+    auditSink: auditEvents,
+    links: engineLinks(config.server.publicUrl),
+  });
   await engine.start();
   const app = await buildApp(engine, options.logger ? { logger: options.logger } : {});
   return {
@@ -73,11 +78,12 @@ export async function createTestServer(
     engine,
     auditEvents,
     async createUser(email, password, userOptions = {}) {
-      const user = await engine.users.create({
+      const { users, hasher } = storesOf(engine);
+      const user = await users.create({
         tenant: userOptions.tenant ?? 'default',
         email,
         emailVerified: true,
-        passwordHash: await engine.hasher.hash(password),
+        passwordHash: await hasher.hash(password),
         ...(userOptions.roles ? { roles: userOptions.roles } : {}),
       });
       return user.id;

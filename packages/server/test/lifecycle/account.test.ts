@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@gatehouse/core';
 import { createTestServer, type TestServer } from '../helpers/test-gatehouse.js';
 import { client, PASSWORD } from './client.js';
+import { storesOf } from '../helpers/stores.js';
 
 describe('profile and account deletion', () => {
   const clock = new ManualClock(Date.now());
@@ -44,7 +45,7 @@ describe('profile and account deletion', () => {
       expect(response.statusCode, JSON.stringify(payload)).toBe(400);
       expect(response.json().code).toBe('validation_error');
     }
-    const user = await server.engine.users.findByEmail('default', 'mass@example.com');
+    const user = await storesOf(server.engine).users.findByEmail('default', 'mass@example.com');
     expect(user).toMatchObject({ roles: ['user'], name: null, email: 'mass@example.com' });
   });
 
@@ -76,9 +77,9 @@ describe('profile and account deletion', () => {
     expect((await server.outbox('leaving@example.com')).some((m) => m.template === 'password_reset')).toBe(
       false,
     );
-    const row = await server.engine.users.findByEmail('default', 'leaving@example.com');
+    const row = await storesOf(server.engine).users.findByEmail('default', 'leaving@example.com');
     expect(row).toMatchObject({ status: 'deleted', name: null });
-    expect(await server.engine.users.passwordHash(row!.id)).toBeUndefined();
+    expect(await storesOf(server.engine).users.passwordHash(row!.id)).toBeUndefined();
   });
 
   it('needs a recent sign-in (step-up); the password body is optional', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServer, type TestServer } from '../helpers/test-gatehouse.js';
 import { client, codeOf, PASSWORD, tokenOf } from './client.js';
+import { storesOf } from '../helpers/stores.js';
 
 /** The default `accounts.verification.maxAttempts`. */
 const MAX_ATTEMPTS = 5;
@@ -117,10 +118,10 @@ describe('email verification by link (token strategy, the default)', () => {
 
   it('verification bumps the account version', async () => {
     await api.register('version@example.com');
-    const before = await server.engine.users.findByEmail('default', 'version@example.com');
+    const before = await storesOf(server.engine).users.findByEmail('default', 'version@example.com');
     const message = await api.lastMessage('version@example.com', 'verify_email');
     await api.post('/auth/verify-email', { token: tokenOf(message), password: PASSWORD });
-    const after = await server.engine.users.findByEmail('default', 'version@example.com');
+    const after = await storesOf(server.engine).users.findByEmail('default', 'version@example.com');
     expect(after!.accountVersion).toBe(before!.accountVersion + 1);
   });
 });
@@ -184,7 +185,7 @@ describe('email verification by code', () => {
     it('a code expires after codeTtlSeconds', async () => {
       const message = await api.register('late@example.com');
       // The state store keeps its own (real) time: move the record's TTL by rewriting it short.
-      const user = await server.engine.users.findByEmail('default', 'late@example.com');
+      const user = await storesOf(server.engine).users.findByEmail('default', 'late@example.com');
       const key = `gh:{default:${user!.id}}:ots:verify_email`;
       const raw = await server.gatehouse.stateStore.get(key);
       await server.gatehouse.stateStore.set(key, raw!, { ttlMs: 1 });

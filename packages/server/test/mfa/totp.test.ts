@@ -198,7 +198,7 @@ describe('TOTP second factor over HTTP', () => {
     expect((await api.get('/auth/me', other.accessToken)).statusCode).toBe(401);
     const login = await api.login('disable@example.com');
     expect(login.accessToken).toBeDefined();
-    expect(await server.engine.enrolledMethods(login.user.id)).toEqual([]);
+    expect(await server.engine.mfa.enrolledMethods(login.user.id)).toEqual([]);
     const notice = await api.lastMessage('disable@example.com', 'mfa_changed');
     expect(notice.text).toContain('totp disabled');
   });

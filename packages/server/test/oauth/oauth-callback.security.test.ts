@@ -4,6 +4,7 @@ import type { TestServer } from '../helpers/test-gatehouse.js';
 import { expectLandingError, type Journey } from './oauth-client.js';
 import { CLIENT_ID, type IdTokenTamper, type TestIdp } from './test-idp.js';
 import { startTestbed, type Testbed } from './testbed.js';
+import { storesOf } from '../helpers/stores.js';
 
 const OTHER = 'idp-two';
 
@@ -119,7 +120,9 @@ describe('OAuth callback attacks', () => {
       const failure = await api.lastFailure();
       expect(failure.reason).toBe(reason);
       if (detail) expect(failure.detail).toMatch(detail);
-      expect(await server.engine.users.findByEmail('default', `${account}@example.com`)).toBeUndefined();
+      expect(
+        await storesOf(server.engine).users.findByEmail('default', `${account}@example.com`),
+      ).toBeUndefined();
     }
 
     it('a token re-signed unchanged passes (the tampering itself is transparent)', async () => {

@@ -5,6 +5,7 @@ import { claimsOf } from '../mfa/totp-client.js';
 import { pkcePair, PROVIDER, RETURN_TO } from './oauth-client.js';
 import { CLIENT_ID, CLIENT_SECRET, type TestIdp } from './test-idp.js';
 import { startTestbed, type Testbed } from './testbed.js';
+import { storesOf } from '../helpers/stores.js';
 
 const PUBLIC = 'https://auth.example.com';
 const settings = () => ({ kind: 'oidc' as const, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
@@ -203,8 +204,10 @@ describe('OAuth over HTTPS, with tenancy and tight rate limits', () => {
       return { code: new URL(String(callback.headers.location)).searchParams.get('code')!, ...started };
     };
     const first = await journey();
-    expect(await server.engine.users.findByEmail('acme', 'acme-user@example.com')).toBeDefined();
-    expect(await server.engine.users.findByEmail('globex', 'acme-user@example.com')).toBeUndefined();
+    expect(await storesOf(server.engine).users.findByEmail('acme', 'acme-user@example.com')).toBeDefined();
+    expect(
+      await storesOf(server.engine).users.findByEmail('globex', 'acme-user@example.com'),
+    ).toBeUndefined();
     const elsewhere = await api.exchange(first.code, first.verifier, { 'x-tenant-id': 'globex' });
     expect(elsewhere.statusCode).toBe(400);
 

@@ -6,6 +6,7 @@ import { claimsOf, mfaClient } from '../mfa/totp-client.js';
 import { expectLandingError, PROVIDER, RETURN_TO } from './oauth-client.js';
 import type { TestIdp } from './test-idp.js';
 import { startTestbed, type Testbed } from './testbed.js';
+import { storesOf } from '../helpers/stores.js';
 
 describe('OAuth sign-in against a real OpenID provider', () => {
   const clock = new ManualClock(Date.now());
@@ -69,14 +70,14 @@ describe('OAuth sign-in against a real OpenID provider', () => {
     const second = await api.oauthLogin('sub-repeat');
     expect(second.user.id).toBe(first.user.id);
     expect(second.user.email).toBe('repeat@example.com');
-    expect(await server.engine.users.findByEmail('default', 'renamed@example.com')).toBeUndefined();
+    expect(await storesOf(server.engine).users.findByEmail('default', 'renamed@example.com')).toBeUndefined();
   });
 
   it('an email the provider does not vouch for creates nothing (error=email_unverified)', async () => {
     idp.accounts.set('sub-unverified', { email: 'unsure@example.com', email_verified: false });
     const { landing } = await api.journey('sub-unverified');
     expectLandingError(landing, 'email_unverified');
-    expect(await server.engine.users.findByEmail('default', 'unsure@example.com')).toBeUndefined();
+    expect(await storesOf(server.engine).users.findByEmail('default', 'unsure@example.com')).toBeUndefined();
     idp.accounts.set('sub-no-email', {});
     expectLandingError((await api.journey('sub-no-email')).landing, 'email_unverified');
   });
@@ -96,10 +97,11 @@ describe('OAuth sign-in against a real OpenID provider', () => {
 
   it('an unverified account with the same email is taken over: password, factors, identities and sessions gone', async () => {
     const { engine } = server;
-    const squatter = await engine.users.create({
+    const { users, hasher, sessions } = storesOf(engine);
+    const squatter = await users.create({
       tenant: 'default',
       email: 'victim@example.com',
-      passwordHash: await engine.hasher.hash(PASSWORD),
+      passwordHash: await hasher.hash(PASSWORD),
     });
     // The squatter's own provider identity and a live session on the account.
     const identities = new OAuthAccountRepository(engine.gatehouse.database.db);
@@ -110,7 +112,7 @@ describe('OAuth sign-in against a real OpenID provider', () => {
       subject: 'sub-squatter',
     };
     expect(await identities.link({ ...squatterIdentity, email: null }, new Date())).toBeDefined();
-    const session = await engine.sessions.createSession({
+    const session = await sessions.createSession({
       ctx: ctx(),
       userId: squatter.id,
       authTime: clock.now(),
@@ -123,7 +125,7 @@ describe('OAuth sign-in against a real OpenID provider', () => {
     idp.accounts.set('sub-victim', { email: 'victim@example.com', email_verified: true });
     const tokens = await api.oauthLogin('sub-victim');
     expect(tokens.user).toMatchObject({ id: squatter.id, email: 'victim@example.com', emailVerified: true });
-    expect(await engine.users.passwordHash(squatter.id)).toBeUndefined();
+    expect(await users.passwordHash(squatter.id)).toBeUndefined();
     const login = await api.post('/auth/login', { email: 'victim@example.com', password: PASSWORD });
     expect(login.statusCode).toBe(401);
     if (session.ok) {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServer, type TestServer } from '../helpers/test-gatehouse.js';
 import { client, NEW_PASSWORD, PASSWORD } from '../lifecycle/client.js';
 import { pageClient, pagePathOf, tagOf, visibleText } from './page-client.js';
+import { storesOf } from '../helpers/stores.js';
 
 describe('the email-verification page', () => {
   let server: TestServer;
@@ -26,7 +27,7 @@ describe('the email-verification page', () => {
   const verifyLink = async (email: string, password = PASSWORD) =>
     pagePathOf(await api.register(email, password));
   const emailVerified = async (email: string) =>
-    (await server.engine.users.findByEmail('default', email))!.emailVerifiedAt !== null;
+    (await storesOf(server.engine).users.findByEmail('default', email))!.emailVerifiedAt !== null;
 
   it('the mailed link opens both forms (twice: nothing is used up); the sign-up password confirms the address', async () => {
     const link = await verifyLink('page-verify@example.com');

@@ -4,7 +4,8 @@
  * asked for a code, the token leaves the address bar, and the page goes to redirectTo.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIRM_PAGE_SCRIPT, ManualClock, type OutboxEntry } from '@gatehouse/core';
+import { ManualClock, type OutboxEntry } from '@gatehouse/core';
+import { CONFIRM_PAGE_SCRIPT } from '../../src/pages/magic-link-confirm-page.js';
 import { createTestServer, type TestServer } from '../helpers/test-gatehouse.js';
 import { client, PASSWORD } from '../lifecycle/client.js';
 import { mfaClient } from '../mfa/totp-client.js';

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@gatehouse/core';
 import { createTestServer, type TestServer } from '../helpers/test-gatehouse.js';
 import { client, codeOf, PASSWORD, tokenOf, type TokenPairBody } from '../lifecycle/client.js';
+import { storesOf } from '../helpers/stores.js';
 
 describe('email change over HTTP', () => {
   const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0));
@@ -70,12 +71,12 @@ describe('email change over HTTP', () => {
   it('bumps the account version and ends every other session (this one stays)', async () => {
     const session = await signedIn('sessions@example.com');
     const other = await api.login('sessions@example.com');
-    const before = await server.engine.users.findByEmail('default', 'sessions@example.com');
+    const before = await storesOf(server.engine).users.findByEmail('default', 'sessions@example.com');
     await requestChange(session, 'sessions-new@example.com');
     const code = codeOf(await api.lastMessage('sessions-new@example.com', 'email_change'));
     expect((await confirm(session, code)).statusCode).toBe(200);
 
-    const after = await server.engine.users.findById('default', before!.id);
+    const after = await storesOf(server.engine).users.findById('default', before!.id);
     expect(after!.accountVersion).toBeGreaterThan(before!.accountVersion);
     expect((await api.get('/auth/me', other.accessToken)).statusCode).toBe(401);
     expect((await api.post('/auth/refresh', { refreshToken: other.refreshToken })).statusCode).toBe(401);
@@ -109,7 +110,7 @@ describe('email change over HTTP', () => {
       expect(answer.json()).toMatchObject({ code: 'invalid_or_expired_token' });
     }
     expect((await confirm(session, right)).statusCode).toBe(400);
-    expect((await server.engine.users.findByEmail('default', 'guess@example.com'))?.email).toBe(
+    expect((await storesOf(server.engine).users.findByEmail('default', 'guess@example.com'))?.email).toBe(
       'guess@example.com',
     );
   });
@@ -151,7 +152,7 @@ describe('email change over HTTP', () => {
     const answer = await confirm(session, code);
     expect(answer.statusCode).toBe(409);
     expect(answer.json()).toMatchObject({ code: 'email_taken' });
-    expect((await server.engine.users.findByEmail('default', 'racer@example.com'))?.email).toBe(
+    expect((await storesOf(server.engine).users.findByEmail('default', 'racer@example.com'))?.email).toBe(
       'racer@example.com',
     );
   });

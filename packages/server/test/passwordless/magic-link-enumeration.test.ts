@@ -17,6 +17,7 @@ import {
   useSecurityServer,
   type SecurityServer,
 } from '../security/harness.js';
+import { storesOf } from '../helpers/stores.js';
 
 const JOBS = { pollIntervalMs: 20, backoffBaseMs: 20 } as const;
 const LIMIT = 3;
@@ -33,8 +34,8 @@ async function accounts(server: SecurityServer, label: string) {
   const unverified = `${label}-unverified@example.com`;
   const disabled = `${label}-disabled@example.com`;
   await server.createUser(verified);
-  await server.engine.users.create({ tenant: 'default', email: unverified, emailVerified: false });
-  await server.engine.disableUser('default', await server.createUser(disabled), CTX);
+  await storesOf(server.engine).users.create({ tenant: 'default', email: unverified, emailVerified: false });
+  await server.engine.admin.disableUser('default', await server.createUser(disabled), CTX);
   return { verified, unverified, disabled, unknown: `${label}-nobody@example.com` };
 }
 

@@ -148,7 +148,7 @@ describe('magic links over HTTP', () => {
   it('a disabled account gets no link, and a link mailed before it was disabled answers account_disabled', async () => {
     const userId = await server.createUser('disabled@example.com', PASSWORD);
     const token = linkTokenOf(await api.requestLink('disabled@example.com'));
-    await server.engine.disableUser('default', userId, requestContext());
+    await server.engine.admin.disableUser('default', userId, requestContext());
     const answer = await api.post('/auth/magic-link', { email: 'disabled@example.com' });
     expect(answer.statusCode).toBe(202);
     expect(

@@ -17,7 +17,9 @@ import {
 } from '@gatehouse/core';
 import { openMemoryDatabase } from '../../../core/test/helpers/memory-database.js';
 import { buildApp } from '../../src/app.js';
+import { engineLinks } from '../../src/routes/links.js';
 import { CHEAP_ARGON2 } from '../helpers/test-gatehouse.js';
+import { storesOf } from '../helpers/stores.js';
 
 /**
  * The adversarial suites' server: like `createTestServer` (real engine, real app, in-memory
@@ -93,7 +95,10 @@ export async function openSecurityServer(
     ? { ...opened, stateStore: options.wrapStateStore(opened.stateStore) }
     : opened;
   const sink = new MemoryAuditSink();
-  const engine = new AuthEngine(gatehouse, { auditSink: sink });
+  const engine = new AuthEngine(gatehouse, {
+    auditSink: sink,
+    links: engineLinks(config.server.publicUrl),
+  });
   await engine.start();
   const app = await buildApp(engine, options.logger ? { logger: options.logger } : {});
   await app.ready();
@@ -124,11 +129,12 @@ export async function openSecurityServer(
       return response.json() as TokenPair;
     },
     async createUser(email, password = PASSWORD, userOptions = {}) {
-      const user = await engine.users.create({
+      const { users, hasher } = storesOf(engine);
+      const user = await users.create({
         tenant: userOptions.tenant ?? 'default',
         email,
         emailVerified: true,
-        passwordHash: await engine.hasher.hash(password),
+        passwordHash: await hasher.hash(password),
         ...(userOptions.roles ? { roles: userOptions.roles } : {}),
       });
       return user.id;

@@ -15,6 +15,7 @@ import {
   type RequestOptions,
   type SecurityServer,
 } from './harness.js';
+import { storesOf } from '../helpers/stores.js';
 
 const NEW_PASSWORD = 'another fine passphrase 7';
 const JOBS = { pollIntervalMs: 20, backoffBaseMs: 20 } as const;
@@ -52,7 +53,7 @@ describe('one-time secrets stay in their tenant (link and otp)', () => {
     rateLimits: ROOMY_LIMITS,
   });
   const verifiedIn = async (tenant: string, email: string) =>
-    (await s.server.engine.users.findByEmail(tenant, email))!.emailVerifiedAt !== null;
+    (await storesOf(s.server.engine).users.findByEmail(tenant, email))!.emailVerifiedAt !== null;
 
   it("an acme link is refused under globex's header and does not verify; it carries its tenant itself", async () => {
     const email = 'cross-link@example.com';
@@ -201,7 +202,7 @@ describe('sessions and links after a reset or a deletion', () => {
     }
     expectRefused(await s.server.post('/auth/verify-email', { token: verifyToken, password: PASSWORD }));
     expectRefused(await s.server.post('/auth/password/reset', { token: resetToken, password: NEW_PASSWORD }));
-    const row = await s.server.engine.users.findByEmail('default', email);
+    const row = await storesOf(s.server.engine).users.findByEmail('default', email);
     expect(row).toMatchObject({ status: 'deleted', emailVerifiedAt: null });
     expect((await s.server.post('/auth/login', { email, password: NEW_PASSWORD })).statusCode).toBe(401);
 
@@ -227,7 +228,7 @@ describe('sessions and links after a reset or a deletion', () => {
       const token = String(message.data.token);
       expectRefused(await s.server.post('/auth/password/reset', { token, password: NEW_PASSWORD }));
     }
-    expect((await s.server.engine.users.findByEmail('default', email))!.status).toBe('deleted');
+    expect((await storesOf(s.server.engine).users.findByEmail('default', email))!.status).toBe('deleted');
   });
 });
 

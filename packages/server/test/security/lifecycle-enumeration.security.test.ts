@@ -19,6 +19,7 @@ import {
   useSecurityServer,
   type SecurityServer,
 } from './harness.js';
+import { storesOf } from '../helpers/stores.js';
 
 /** Fast job polling, so a drained queue means the worker already looked the account up. */
 const JOBS = { pollIntervalMs: 20, backoffBaseMs: 20 } as const;
@@ -31,11 +32,11 @@ async function outbox(server: SecurityServer, to: string): Promise<OutboxEntry[]
 
 /** An account that registered but never verified (made directly, so no mail budget is spent). */
 async function createUnverified(server: SecurityServer, email: string): Promise<void> {
-  await server.engine.users.create({
+  await storesOf(server.engine).users.create({
     tenant: 'default',
     email,
     emailVerified: false,
-    passwordHash: await server.engine.hasher.hash(PASSWORD),
+    passwordHash: await storesOf(server.engine).hasher.hash(PASSWORD),
   });
 }
 

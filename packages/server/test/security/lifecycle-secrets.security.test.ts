@@ -18,6 +18,7 @@ import {
   useSecurityServer,
   type SecurityServer,
 } from './harness.js';
+import { storesOf } from '../helpers/stores.js';
 
 const NEW_PASSWORD = 'another fine passphrase 7';
 /** Too short, and distinctive enough to search for. */
@@ -121,7 +122,7 @@ for (const strategy of ['token', 'otp', 'uuid'] as const) {
     }
 
     const verifiedNow = async (email: string) =>
-      (await s.server.engine.users.findByEmail('default', email))!.emailVerifiedAt !== null;
+      (await storesOf(s.server.engine).users.findByEmail('default', email))!.emailVerifiedAt !== null;
     const loginStatus = async (email: string, password: string) =>
       (await s.server.post('/auth/login', { email, password })).statusCode;
 
@@ -197,7 +198,7 @@ for (const strategy of ['token', 'otp', 'uuid'] as const) {
     it('reset: an expired secret is refused', async () => {
       const { email, send } = await pending('reset', 'expired');
       // The state store keeps real time (and TTLs are ≥ 60 s): rewrite the record to live 1 ms.
-      const user = await s.server.engine.users.findByEmail('default', email);
+      const user = await storesOf(s.server.engine).users.findByEmail('default', email);
       const key = stateKeys.user('default', user!.id, 'ots', 'password_reset');
       const raw = await s.server.gatehouse.stateStore.get(key);
       expect(raw).not.toBeNull();
@@ -291,7 +292,7 @@ describe('per-IP code submission limit', () => {
     }
     // Nothing was checked or spent behind the limit: the link still works, from elsewhere.
     expect(
-      (await s.server.engine.users.findByEmail('default', email))!.emailVerifiedAt,
+      (await storesOf(s.server.engine).users.findByEmail('default', email))!.emailVerifiedAt,
       'verified behind a 429',
     ).toBeNull();
     const elsewhere = await s.server.post(

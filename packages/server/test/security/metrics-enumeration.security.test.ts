@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CHEAP_ARGON2, PASSWORD, useSecurityServer, type SecurityServer } from './harness.js';
+import { storesOf } from '../helpers/stores.js';
 
 const VERIFIED = 'ada@example.com';
 const UNVERIFIED = 'bob@example.com';
@@ -52,11 +53,11 @@ describe('/metrics does not tell which accounts exist', () => {
 
   it('known and unknown addresses through forgot, resend, magic link, login and register: identical series', async () => {
     await known.server.createUser(VERIFIED);
-    await known.server.engine.users.create({
+    await storesOf(known.server.engine).users.create({
       tenant: 'default',
       email: UNVERIFIED,
       emailVerified: false,
-      passwordHash: await known.server.engine.hasher.hash(PASSWORD),
+      passwordHash: await storesOf(known.server.engine).hasher.hash(PASSWORD),
     });
     await probe(known.server);
     await probe(unknown.server);

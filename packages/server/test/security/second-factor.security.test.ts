@@ -10,6 +10,7 @@ import { PASSWORD } from '../lifecycle/client.js';
 import { claimsOf } from '../mfa/totp-client.js';
 import { linkTokenOf, magicClient } from '../passwordless/magic-client.js';
 import { passkeyClient } from '../webauthn/passkey-client.js';
+import { storesOf } from '../helpers/stores.js';
 
 const CHEAP = { passwords: { argon2: { memoryKiB: 1024, iterations: 1 } } };
 
@@ -85,7 +86,7 @@ describe('second factors under attack', () => {
 
   it('a passkeys-only account (no password, no other factor) still signs in and steps up with the passkey alone', async () => {
     const email = 'keys-only@example.com';
-    await server.engine.users.create({ tenant: 'default', email, emailVerified: true });
+    await storesOf(server.engine).users.create({ tenant: 'default', email, emailVerified: true });
     const magic = magicClient(server);
     const link = await magic.verify(linkTokenOf(await magic.requestLink(email)));
     expect(link.statusCode, link.body).toBe(200);

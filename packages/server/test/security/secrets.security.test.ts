@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfig, hashRefreshSecret } from '@gatehouse/core';
 import { loggerOptions } from '../../src/logging.js';
 import { CHEAP_ARGON2, openSecurityServer, type SecurityServer, type TokenPair } from './harness.js';
+import { storesOf } from '../helpers/stores.js';
 
 const PASSWORDS = {
   right: 'Kestrel-Umbrella-Sonata-81',
@@ -98,9 +99,9 @@ describe('no secret in audit events or logs', () => {
 
     for (const [name, id] of [
       ['owner', userId],
-      ['fresh', (await server.engine.users.findByEmail('default', 'fresh@example.com'))!.id],
+      ['fresh', (await storesOf(server.engine).users.findByEmail('default', 'fresh@example.com'))!.id],
     ]) {
-      const hash = await server.engine.users.passwordHash(id!);
+      const hash = await storesOf(server.engine).users.passwordHash(id!);
       remember(`${name} password hash`, hash!);
       remember(`${name} password hash digest`, hash!.split('$').at(-1)!);
       remember(`${name} password hash salt`, hash!.split('$').at(-2)!);

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxEntry } from '@gatehouse/core';
 import { CHEAP_ARGON2, PASSWORD, expectProblem, useSecurityServer, type SecurityServer } from './harness.js';
+import { storesOf } from '../helpers/stores.js';
 
 const ATTACKER_PASSWORD = 'squatter chose this 99';
 const OWNER_PASSWORD = PASSWORD;
@@ -88,7 +89,7 @@ describe('sign-up verification binds to the password chosen at sign-up', () => {
       400,
       'signup_password_mismatch',
     );
-    const row = await s.server.engine.users.findByEmail('default', email);
+    const row = await storesOf(s.server.engine).users.findByEmail('default', email);
     expect(row!.emailVerifiedAt, 'verified without a password the owner named').toBeNull();
 
     // A weak new password leaves the link usable too.
@@ -227,7 +228,7 @@ describe('with unverified sign-in allowed, the squatter loses everything set bef
     );
     expect(await loginStatus(s.server, email, ATTACKER_PASSWORD)).toBe(401);
     expect(await loginStatus(s.server, email, NEW_PASSWORD)).toBe(200);
-    const row = await s.server.engine.users.findByEmail('default', email);
+    const row = await storesOf(s.server.engine).users.findByEmail('default', email);
     expect(row!.emailVerifiedAt).not.toBeNull();
   });
 });

@@ -14,6 +14,7 @@ import {
   type SecurityServer,
   type TokenPair,
 } from './harness.js';
+import { storesOf } from '../helpers/stores.js';
 
 const ACME = { headers: { 'x-tenant-id': 'acme' } } satisfies RequestOptions;
 const GLOBEX = { headers: { 'x-tenant-id': 'globex' } } satisfies RequestOptions;
@@ -60,8 +61,8 @@ describe('multi-tenant isolation', () => {
       );
       expect(registered.statusCode).toBe(202);
     }
-    const acmeFresh = await server.engine.users.findByEmail('acme', 'fresh@example.com');
-    const globexFresh = await server.engine.users.findByEmail('globex', 'fresh@example.com');
+    const acmeFresh = await storesOf(server.engine).users.findByEmail('acme', 'fresh@example.com');
+    const globexFresh = await storesOf(server.engine).users.findByEmail('globex', 'fresh@example.com');
     expect(acmeFresh?.id).toBeDefined();
     expect(globexFresh?.id).toBeDefined();
     expect(acmeFresh?.id).not.toBe(globexFresh?.id);
@@ -163,7 +164,7 @@ describe('multi-tenant isolation', () => {
     ] as const) {
       expectProblem(await admin(url, payload), 404, 'not_found');
     }
-    const user = await server.engine.users.findById('globex', globex.user.id);
+    const user = await storesOf(server.engine).users.findById('globex', globex.user.id);
     expect(user).toMatchObject({ roles: ['user'], status: 'active', roleVersion: 1, accountVersion: 1 });
     expect((await server.get('/auth/me', { token: globex.accessToken })).statusCode).toBe(200);
     // Control: the same call on an acme user works, so the 404s above are the tenant wall.
@@ -216,7 +217,10 @@ describe('multi-tenant isolation', () => {
     expectProblem(await put(acmeAdmin.accessToken, { 'x-tenant-id': 'globex' }), 401, 'invalid_token');
     const promoted = await put(root.accessToken, { 'x-tenant-id': 'globex' });
     expect(promoted.statusCode).toBe(200);
-    expect((await server.engine.users.findById('globex', target))?.roles).toEqual(['user', 'admin']);
+    expect((await storesOf(server.engine).users.findById('globex', target))?.roles).toEqual([
+      'user',
+      'admin',
+    ]);
     // A non-admin of the default tenant gets no such power.
     await server.createUser('plain@example.com', PASSWORD);
     const plain = await server.login('plain@example.com', PASSWORD, {

@@ -18,8 +18,8 @@ export interface TempHome {
 
 /**
  * A throw-away home for the CLI: HOME, every XDG_* variable and (unless `gatehouseHome`
- * is false) GATEHOUSE_HOME point into a temp dir, the KDF is the fast test one and the
- * passphrase comes from the environment.
+ * is false) GATEHOUSE_HOME point into a temp dir, the KDF is the fast test one (a test hook
+ * set by gatehouse-under-test.mjs) and the passphrase comes from the environment.
  */
 export async function tempHome({ gatehouseHome = true } = {}): Promise<TempHome> {
   const root = await tempDir('gh-totp-e2e-');
@@ -32,7 +32,7 @@ export async function tempHome({ gatehouseHome = true } = {}): Promise<TempHome>
     XDG_STATE_HOME: join(root, 'xdg-state'),
     XDG_RUNTIME_DIR: join(root, 'run'),
     NODE_ENV: 'test',
-    GATEHOUSE_VAULT_KDF: 'fast',
+    GATEHOUSE_TEST_VAULT_KDF: 'fast',
     GATEHOUSE_VAULT_PASSPHRASE: PASSPHRASE,
     ...(gatehouseHome ? { GATEHOUSE_HOME: join(root, 'gatehouse') } : {}),
   };
@@ -59,13 +59,20 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `gatehouse …`; stdin is `input` when given, else closed (never a terminal). */
+/**
+ * Runs `gatehouse …`; stdin is `input` when given, else closed (never a terminal). `bin`:
+ * PRODUCTION_BIN runs the CLI without the test entry (no test switch is honoured).
+ */
 export async function gatehouse(
   args: string[],
   env: NodeJS.ProcessEnv,
-  { input, timeoutMs = PROCESS_DEADLINE_MS }: { input?: string; timeoutMs?: number } = {},
+  {
+    input,
+    timeoutMs = PROCESS_DEADLINE_MS,
+    bin = BIN,
+  }: { input?: string; timeoutMs?: number; bin?: string } = {},
 ): Promise<CliResult> {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

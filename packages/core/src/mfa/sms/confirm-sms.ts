@@ -1,15 +1,16 @@
+import { staleSignIn } from '../../access/index.js';
 import type { UserRow } from '../../accounts/user-repository.js';
-import type { RequestContext } from '../../context/request-context.js';
-import { ACCOUNT_JOBS } from '../../lifecycle/account-jobs.js';
-import type { SignedIn } from '../../lifecycle/change-password.js';
-import type { AuthEngineParts } from '../../signin/engine-parts.js';
-import { fail, origin, type Outcome } from '../../signin/types.js';
+import type { RequestContext } from '../../kernel/request-context.js';
+import { NOTICE_JOB } from '../../accounts/notice-job.js';
+import type { SignedIn } from '../../kernel/signed-in.js';
+import type { MfaFlowParts } from '../mfa-parts.js';
+import { fail, origin, type Outcome } from '../../kernel/outcome.js';
 import { issueBackupCodes } from '../backup-codes.js';
 import { spendFailureBudget } from '../failure-budget.js';
-import { activeUser, smsFactorOf, smsUnavailable } from './sms-factor.js';
+import { activeUser, smsFactorOf, smsUnavailable } from './sms-access.js';
 
 /**
- * POST /auth/mfa/sms/confirm { code } (step-up checked by the caller): the code sent at setup
+ * POST /auth/mfa/sms/confirm { code } (a recent sign-in first): the code sent at setup
  * proves the number reaches the user (and is used up). A wrong code counts toward the
  * account's MFA failure budget like any second-factor code. On success the factor is on; when
  * it is the account's first factor a fresh backup-code set is shown once (API.md: backup codes
@@ -17,11 +18,13 @@ import { activeUser, smsFactorOf, smsUnavailable } from './sms-factor.js';
  * Then, as for TOTP: account version bumped, every other session ended, the address told.
  */
 export async function confirmSms(
-  parts: AuthEngineParts,
+  parts: MfaFlowParts,
   who: SignedIn,
   code: string,
   ctx: RequestContext,
 ): Promise<Outcome<{ backupCodes: string[] }>> {
+  const stale = staleSignIn(parts, who);
+  if (stale) return stale;
   const sms = smsFactorOf(parts);
   if (!sms) return smsUnavailable();
   const user = await activeUser(parts, who, ctx);
@@ -44,14 +47,20 @@ export async function confirmSms(
   const firstFactor = (await parts.mfa.factors.enrolledMethods(user.id)).length === 0;
   if (!(await sms.credentials.confirm(user.id, pending.id))) return fail('invalid_code');
   const backupCodes = firstFactor
-    ? await issueBackupCodes(parts.mfa.factors, parts.hasher, user.id, parts.config.mfa.backupCodeCount)
+    ? await issueBackupCodes(
+        parts.mfa.factors,
+        parts.hasher,
+        parts.random,
+        user.id,
+        parts.config.mfa.backupCodeCount,
+      )
     : [];
   await smsEnabled(parts, user, who, ctx);
   return { ok: true, backupCodes };
 }
 
 /** What enabling a factor does (as `factorsChanged` for TOTP): av bump, other sessions end, audit, notice. */
-async function smsEnabled(parts: AuthEngineParts, user: UserRow, who: SignedIn, ctx: RequestContext) {
+async function smsEnabled(parts: MfaFlowParts, user: UserRow, who: SignedIn, ctx: RequestContext) {
   await parts.users.bumpAccountVersion(ctx.tenant, user.id);
   await parts.sessions.revokeUserSessions(ctx.tenant, user.id, {
     except: who.sessionId,
@@ -59,7 +68,7 @@ async function smsEnabled(parts: AuthEngineParts, user: UserRow, who: SignedIn, 
     ctx,
   });
   parts.audit.emit({ type: 'mfa.sms_enabled', tenant: ctx.tenant, userId: user.id, ...origin(ctx) });
-  await parts.jobs.enqueue(ACCOUNT_JOBS.notice, {
+  await parts.jobs.enqueue(NOTICE_JOB, {
     tenant: ctx.tenant,
     userId: user.id,
     template: 'mfa_changed',

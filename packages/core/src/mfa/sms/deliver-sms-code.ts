@@ -1,7 +1,14 @@
+import { payloadText, type JobHandlers } from '../../jobs/handlers.js';
 import { PermanentJobError, type JobPayload } from '../../jobs/types.js';
-import type { AuthEngineParts } from '../../signin/engine-parts.js';
+import type { MfaFlowParts } from '../mfa-parts.js';
 import type { SmsCodePurpose } from './sms-code-store.js';
-import { smsFactorOf } from './sms-factor.js';
+import { smsFactorOf } from './sms-access.js';
+
+/**
+ * { tenant, userId, credentialId, purpose: 'setup' | 'login' } — an SMS code; the worker
+ * makes the code and keeps only its HMAC, so it never sits in a (clear-text) job payload.
+ */
+export const SMS_CODE_JOB = 'account.sms_code';
 
 const isPurpose = (value: unknown): value is SmsCodePurpose => value === 'setup' || value === 'login';
 
@@ -12,7 +19,7 @@ const isPurpose = (value: unknown): value is SmsCodePurpose => value === 'setup'
  * newer one, a number confirmed or removed meanwhile). A retried job makes a fresh code,
  * which supersedes one a failed attempt may have created.
  */
-export async function deliverSmsCode(parts: AuthEngineParts, tenant: string, payload: JobPayload) {
+export async function deliverSmsCode(parts: MfaFlowParts, tenant: string, payload: JobPayload) {
   const sms = smsFactorOf(parts);
   if (!sms) throw new PermanentJobError('No SMS transport is configured (sms.transport is none)');
   const { userId, credentialId, purpose } = payload;
@@ -32,3 +39,7 @@ export async function deliverSmsCode(parts: AuthEngineParts, tenant: string, pay
   });
   parts.audit.emit({ type: 'mfa.sms_code_sent', tenant, userId: user.id, data: { purpose } });
 }
+
+export const smsCodeJobs: JobHandlers<MfaFlowParts> = {
+  [SMS_CODE_JOB]: (parts, { payload }) => deliverSmsCode(parts, payloadText(payload, 'tenant'), payload),
+};

@@ -1,14 +1,14 @@
 import type { UserRow } from '../../accounts/user-repository.js';
-import type { RequestContext } from '../../context/request-context.js';
-import { ACCOUNT_JOBS } from '../../lifecycle/account-jobs.js';
-import type { AuthEngineParts } from '../../signin/engine-parts.js';
-import { fail, origin, type Outcome } from '../../signin/types.js';
+import type { RequestContext } from '../../kernel/request-context.js';
+import { SMS_CODE_JOB } from './deliver-sms-code.js';
+import type { MfaFlowParts } from '../mfa-parts.js';
+import { fail, origin, type Outcome } from '../../kernel/outcome.js';
 import type { SmsCodePurpose } from './sms-code-store.js';
 import type { SmsFactor } from './sms-factor.js';
 
 /** Counts an SMS about to be sent against the user's limit (rateLimits.smsCodes): 429 beyond it. */
 export async function spendSmsSend(
-  parts: AuthEngineParts,
+  parts: MfaFlowParts,
   sms: SmsFactor,
   user: UserRow,
   purpose: SmsCodePurpose,
@@ -32,12 +32,12 @@ export async function spendSmsSend(
  * would outlive its use; made late, its TTL also starts when it is actually sent.
  */
 export async function enqueueSmsCode(
-  parts: AuthEngineParts,
+  parts: MfaFlowParts,
   user: UserRow,
   sending: { purpose: SmsCodePurpose; credentialId: string },
   ctx: RequestContext,
 ): Promise<void> {
-  await parts.jobs.enqueue(ACCOUNT_JOBS.smsCode, {
+  await parts.jobs.enqueue(SMS_CODE_JOB, {
     tenant: ctx.tenant,
     userId: user.id,
     credentialId: sending.credentialId,

@@ -1,10 +1,10 @@
-import type { RequestContext } from '../../context/request-context.js';
-import type { SignedIn } from '../../lifecycle/change-password.js';
-import type { AuthEngineParts } from '../../signin/engine-parts.js';
-import { fail, type Outcome } from '../../signin/types.js';
+import type { RequestContext } from '../../kernel/request-context.js';
+import type { SignedIn } from '../../kernel/signed-in.js';
+import type { MfaFlowParts } from '../mfa-parts.js';
+import { fail, type Outcome } from '../../kernel/outcome.js';
 import { maskPhone } from './phone.js';
 import { enqueueSmsCode, spendSmsSend } from './queue-sms-code.js';
-import { activeUser, smsFactorOf, smsUnavailable } from './sms-factor.js';
+import { activeUser, smsFactorOf, smsUnavailable } from './sms-access.js';
 
 /**
  * POST /auth/mfa/sms/send (bearer, no step-up: it is how a signed-in user gets the code that
@@ -12,7 +12,7 @@ import { activeUser, smsFactorOf, smsUnavailable } from './sms-factor.js';
  * number (404 without one), under the per-user send limit.
  */
 export async function sendAccountCode(
-  parts: AuthEngineParts,
+  parts: MfaFlowParts,
   who: SignedIn,
   ctx: RequestContext,
 ): Promise<Outcome<{ phone: string }>> {

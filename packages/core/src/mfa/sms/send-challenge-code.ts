@@ -1,9 +1,9 @@
-import type { RequestContext } from '../../context/request-context.js';
-import type { AuthEngineParts } from '../../signin/engine-parts.js';
-import { fail, type Outcome } from '../../signin/types.js';
+import type { RequestContext } from '../../kernel/request-context.js';
+import type { MfaFlowParts } from '../mfa-parts.js';
+import { fail, type Outcome } from '../../kernel/outcome.js';
 import { maskPhone } from './phone.js';
 import { enqueueSmsCode, spendSmsSend } from './queue-sms-code.js';
-import { smsFactorOf, smsUnavailable } from './sms-factor.js';
+import { smsFactorOf, smsUnavailable } from './sms-access.js';
 
 /**
  * POST /auth/mfa/challenge { challengeId, method: 'sms' }: a sign-in code to the enrolled
@@ -12,7 +12,7 @@ import { smsFactorOf, smsUnavailable } from './sms-factor.js';
  * send limit applies. The answer shows the number masked, so the user knows which phone.
  */
 export async function sendChallengeCode(
-  parts: AuthEngineParts,
+  parts: MfaFlowParts,
   challengeId: string,
   ctx: RequestContext,
 ): Promise<Outcome<{ phone: string }>> {

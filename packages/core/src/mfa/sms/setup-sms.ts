@@ -1,25 +1,27 @@
-import { randomUUID } from 'node:crypto';
-import type { RequestContext } from '../../context/request-context.js';
-import type { SignedIn } from '../../lifecycle/change-password.js';
-import type { AuthEngineParts } from '../../signin/engine-parts.js';
-import { fail, type Outcome } from '../../signin/types.js';
+import { staleSignIn } from '../../access/index.js';
+import type { RequestContext } from '../../kernel/request-context.js';
+import type { SignedIn } from '../../kernel/signed-in.js';
+import type { MfaFlowParts } from '../mfa-parts.js';
+import { fail, type Outcome } from '../../kernel/outcome.js';
 import { maskPhone, normalizePhone } from './phone.js';
 import { enqueueSmsCode, spendSmsSend } from './queue-sms-code.js';
-import { activeUser, smsFactorOf, smsUnavailable } from './sms-factor.js';
+import { activeUser, smsFactorOf, smsUnavailable } from './sms-access.js';
 
 /**
- * POST /auth/mfa/sms/setup { phone } (step-up checked by the caller), as ordered steps: an SMS
+ * POST /auth/mfa/sms/setup { phone } (a recent sign-in first), as ordered steps: an SMS
  * transport exists → the number is valid (kept as E.164) → no confirmed number yet (409:
  * disable it first) → the send limit → the number, sealed, becomes the pending SMS factor
  * (replacing a pending one, whose code then stops working: codes are bound to their
  * credential) → a code is sent to it. Confirming that code turns the factor on.
  */
 export async function setupSms(
-  parts: AuthEngineParts,
+  parts: MfaFlowParts,
   who: SignedIn,
   phone: string,
   ctx: RequestContext,
 ): Promise<Outcome<{ phone: string }>> {
+  const stale = staleSignIn(parts, who);
+  if (stale) return stale;
   const sms = smsFactorOf(parts);
   if (!sms) return smsUnavailable();
   const e164 = normalizePhone(phone);
@@ -30,7 +32,7 @@ export async function setupSms(
   const spent = await spendSmsSend(parts, sms, user, 'setup', ctx);
   if (!spent.ok) return spent;
 
-  const id = randomUUID();
+  const id = parts.random.uuid();
   if (!(await sms.credentials.savePending(user.id, id, sms.sealPhone(user.id, id, e164)))) {
     return fail('conflict');
   }

@@ -1,6 +1,7 @@
-import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { stateKeys } from '../../state/keys.js';
 import type { StateStore } from '../../state/types.js';
+import { systemRandom, type RandomSource } from '../../util/random.js';
 
 /** What a code is for: confirming a new number, or signing in (login, step-up, disable, reset). */
 export type SmsCodePurpose = 'setup' | 'login';
@@ -32,6 +33,7 @@ export class SmsCodeStore {
     private readonly store: StateStore,
     private readonly macKey: Buffer,
     private readonly ttlSeconds: number,
+    private readonly random: RandomSource = systemRandom,
   ) {}
 
   /** A new code for the credential; it supersedes the user's previous code for this purpose. */
@@ -41,8 +43,8 @@ export class SmsCodeStore {
     userId: string,
     credentialId: string,
   ): Promise<string> {
-    const code = String(randomInt(0, 10 ** DIGITS)).padStart(DIGITS, '0');
-    const id = randomUUID();
+    const code = String(this.random.below(10 ** DIGITS)).padStart(DIGITS, '0');
+    const id = this.random.uuid();
     const record: CodeRecord = {
       id,
       credentialId,

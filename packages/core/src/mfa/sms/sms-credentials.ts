@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { credentials } from '../../database/schema.js';
 import type { GatehouseDb } from '../../database/types.js';
+import { systemClock, type Clock } from '../../util/clock.js';
 
 export interface SmsCredential {
   id: string;
@@ -15,7 +16,10 @@ export interface SmsCredential {
  * them with the other factors; enrolment lives here.
  */
 export class SmsCredentials {
-  constructor(private readonly db: GatehouseDb) {}
+  constructor(
+    private readonly db: GatehouseDb,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** The confirmed number if there is one, else the newest pending one. */
   async current(userId: string): Promise<SmsCredential | undefined> {
@@ -53,7 +57,7 @@ export class SmsCredentials {
       .update(credentials)
       .set({
         metadata: sql`${credentials.metadata} || '{"confirmed": true}'::jsonb`,
-        updatedAt: new Date(),
+        updatedAt: new Date(this.clock.now()),
       })
       .where(
         and(

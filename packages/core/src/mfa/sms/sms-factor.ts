@@ -1,14 +1,13 @@
 import type { UserRow } from '../../accounts/user-repository.js';
 import type { GatehouseConfig } from '../../config/index.js';
-import type { RequestContext } from '../../context/request-context.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { GatehouseDb } from '../../database/types.js';
-import type { SignedIn } from '../../lifecycle/change-password.js';
 import { FixedWindowLimiter, type LimitDecision } from '../../limits/fixed-window.js';
-import type { AuthEngineParts } from '../../signin/engine-parts.js';
-import { fail, type Failure } from '../../signin/types.js';
+import { limitOf } from '../../limits/limit-of.js';
 import { stateKeys } from '../../state/keys.js';
 import type { StateStore } from '../../state/types.js';
+import type { Clock } from '../../util/clock.js';
+import type { RandomSource } from '../../util/random.js';
 import { phoneAad } from './phone.js';
 import { SmsCodeStore } from './sms-code-store.js';
 import { SmsCredentials, type SmsCredential } from './sms-credentials.js';
@@ -21,6 +20,10 @@ export interface SmsFactorOptions {
   /** Seals phone numbers (purpose 'sms-phone'). */
   phoneBox: SecretBox;
   config: GatehouseConfig;
+  /** Stamps confirmations (default: the system clock). */
+  clock?: Clock | undefined;
+  /** Draws codes and their ids (default: the system's CSPRNG). */
+  random?: RandomSource | undefined;
 }
 
 /**
@@ -39,14 +42,10 @@ export class SmsFactor {
     const { config } = options;
     const { perUser, windowSeconds } = config.rateLimits.smsCodes;
     this.codeTtlSeconds = config.mfa.smsCodeTtlSeconds;
-    this.codes = new SmsCodeStore(options.store, options.macKey, this.codeTtlSeconds);
-    this.credentials = new SmsCredentials(options.db);
+    this.codes = new SmsCodeStore(options.store, options.macKey, this.codeTtlSeconds, options.random);
+    this.credentials = new SmsCredentials(options.db, options.clock);
     this.phoneBox = options.phoneBox;
-    this.sends = new FixedWindowLimiter(
-      options.store,
-      config.rateLimits.enabled ? perUser : Number.MAX_SAFE_INTEGER,
-      windowSeconds,
-    );
+    this.sends = new FixedWindowLimiter(options.store, limitOf(config.rateLimits, perUser), windowSeconds);
   }
 
   /** A sign-in code (login, step-up, disable, reset) sent to the user's confirmed number. */
@@ -68,22 +67,4 @@ export class SmsFactor {
   openPhone(userId: string, credential: SmsCredential): string {
     return this.phoneBox.open(credential.sealedPhone, phoneAad(userId, credential.id)).toString('utf8');
   }
-}
-
-/** The SMS factor when an SMS transport is configured. */
-export function smsFactorOf(parts: AuthEngineParts): SmsFactor | undefined {
-  return parts.smsCodes instanceof SmsFactor ? parts.smsCodes : undefined;
-}
-
-/** API answer when no SMS transport is configured (production default): a clear 403. */
-export const smsUnavailable = (): Failure => fail('forbidden', { reason: 'sms_unavailable' });
-
-/** The signed-in user's account, if it is still active. */
-export async function activeUser(
-  parts: AuthEngineParts,
-  who: SignedIn,
-  ctx: RequestContext,
-): Promise<UserRow | undefined> {
-  const user = await parts.users.findById(ctx.tenant, who.userId);
-  return user?.status === 'active' ? user : undefined;
 }

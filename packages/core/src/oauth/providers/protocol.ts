@@ -7,6 +7,7 @@
  */
 import * as oauth from 'oauth4webapi';
 
+import { systemClock } from '../../util/clock.js';
 import {
   OAuthProviderError,
   type AuthorizationRequest,
@@ -49,11 +50,14 @@ export function httpOptions(options: ProviderOptions): HttpOptions {
   return http;
 }
 
-/** The client as oauth4webapi sees it; an injected clock becomes the library's clock skew. */
+/**
+ * The client as oauth4webapi sees it; an injected clock becomes the library's clock skew
+ * (the library reads the system clock itself, so the skew is measured against that one).
+ */
 export function clientOf(settings: OAuthProviderSettings, options: ProviderOptions): oauth.Client {
   const client: oauth.Client = { client_id: settings.clientId };
   if (options.clock !== undefined)
-    client[oauth.clockSkew] = Math.round((options.clock() - Date.now()) / 1000);
+    client[oauth.clockSkew] = Math.round((options.clock() - systemClock.now()) / 1000);
   return client;
 }
 

@@ -67,7 +67,7 @@ export async function adminUserRoutes(app: FastifyInstance, engine: AuthEngine):
   const notFound = (request: FastifyRequest, reply: FastifyReply) =>
     sendProblem(reply, problem('not_found', request.id));
   const publicUser = async (user: UserRow) =>
-    toPublicUser(user, (await engine.factors.usersWithFactors([user.id])).has(user.id));
+    toPublicUser(user, (await engine.admin.usersWithFactors([user.id])).has(user.id));
   const answer = async (user: UserRow | undefined, request: FastifyRequest, reply: FastifyReply) =>
     user ? reply.send({ user: await publicUser(user) }) : notFound(request, reply);
   const schema = (summary: string) => ({ tags: ['admin'], summary, security: [{ bearer: [] }] });
@@ -86,8 +86,8 @@ export async function adminUserRoutes(app: FastifyInstance, engine: AuthEngine):
     },
     async (request) => {
       const { cursor, limit, q } = request.query;
-      const page = await engine.listUsers(request.auth!.actingTenant, { cursor, limit, q });
-      const withFactors = await engine.factors.usersWithFactors(page.items.map((user) => user.id));
+      const page = await engine.admin.listUsers(request.auth!.actingTenant, { cursor, limit, q });
+      const withFactors = await engine.admin.usersWithFactors(page.items.map((user) => user.id));
       return {
         items: page.items.map((user) => toPublicUser(user, withFactors.has(user.id))),
         nextCursor: page.nextCursor,
@@ -105,7 +105,7 @@ export async function adminUserRoutes(app: FastifyInstance, engine: AuthEngine):
       },
     },
     async (request, reply) => {
-      const view = await engine.getUser(request.auth!.actingTenant, request.params.id);
+      const view = await engine.admin.getUser(request.auth!.actingTenant, request.params.id);
       if (!view) return notFound(request, reply);
       const until = (ms: number) => (ms > 0 ? toIso(engine.gatehouse.clock.now() + ms) : null);
       return reply.send({
@@ -131,20 +131,20 @@ export async function adminUserRoutes(app: FastifyInstance, engine: AuthEngine):
     async (request, reply) => {
       const { actingTenant } = request.auth!;
       const roles = request.body.roles;
-      const user = await engine.setRoles(actingTenant, request.params.id, roles, request.context());
+      const user = await engine.admin.setRoles(actingTenant, request.params.id, roles, request.context());
       return answer(user, request, reply);
     },
   );
 
   const statusRoutes: [string, string, StatusChange][] = [
-    ['lock', 'Lock an account until unlocked, and end its sessions', engine.lockUser.bind(engine)],
+    ['lock', 'Lock an account until unlocked, and end its sessions', engine.admin.lockUser.bind(engine)],
     [
       'unlock',
       "Lift an admin's lock, any login lockout and every login throttle of the address",
-      engine.unlockUser.bind(engine),
+      engine.admin.unlockUser.bind(engine),
     ],
-    ['disable', 'Disable an account and end its sessions', engine.disableUser.bind(engine)],
-    ['enable', 'Enable a disabled account', engine.enableUser.bind(engine)],
+    ['disable', 'Disable an account and end its sessions', engine.admin.disableUser.bind(engine)],
+    ['enable', 'Enable a disabled account', engine.admin.enableUser.bind(engine)],
   ];
   for (const [action, summary, change] of statusRoutes) {
     typed.put(
@@ -168,7 +168,11 @@ export async function adminUserRoutes(app: FastifyInstance, engine: AuthEngine):
     },
     async (request, reply) => {
       const { actingTenant } = request.auth!;
-      const revoked = await engine.revokeUserSessions(actingTenant, request.params.id, request.context());
+      const revoked = await engine.admin.revokeUserSessions(
+        actingTenant,
+        request.params.id,
+        request.context(),
+      );
       if (revoked === undefined) return notFound(request, reply);
       return reply.code(204).send(null);
     },
@@ -187,7 +191,7 @@ export async function adminUserRoutes(app: FastifyInstance, engine: AuthEngine):
     },
     async (request, reply) => {
       const { actingTenant } = request.auth!;
-      const reset = await engine.resetFactors(actingTenant, request.params.id, request.context());
+      const reset = await engine.admin.resetFactors(actingTenant, request.params.id, request.context());
       if (!reset) return notFound(request, reply);
       return reply.code(204).send(null);
     },

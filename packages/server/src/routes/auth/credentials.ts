@@ -46,7 +46,7 @@ export async function credentialRoutes(app: FastifyInstance, engine: AuthEngine)
       },
     },
     async (request, reply) => {
-      const result = await engine.register(request.body, request.context());
+      const result = await engine.signIn.register(request.body, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       if (result.status === 'created') return reply.code(201).send({ user: result.user });
       return reply.code(202).send({ status: 'verification_sent' as const });
@@ -73,7 +73,7 @@ export async function credentialRoutes(app: FastifyInstance, engine: AuthEngine)
       },
     },
     async (request, reply) => {
-      const result = await engine.login(request.body, request.context());
+      const result = await engine.signIn.login(request.body, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return 'mfa' in result ? result.mfa : result.tokens;
     },

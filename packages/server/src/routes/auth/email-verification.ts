@@ -44,7 +44,7 @@ export async function emailVerificationRoutes(app: FastifyInstance, engine: Auth
       const ctx = contextForCode(request, input);
       if (!ctx) return sendProblem(reply, problem('invalid_or_expired_token', request.id));
       const { password, newPassword } = request.body;
-      const result = await engine.verifyEmail({ ...input, password, newPassword }, ctx);
+      const result = await engine.account.verifyEmail({ ...input, password, newPassword }, ctx);
       if (!result.ok) return sendFailure(request, reply, result);
       return { user: result.user };
     },
@@ -61,7 +61,7 @@ export async function emailVerificationRoutes(app: FastifyInstance, engine: Auth
       },
     },
     async (request, reply) => {
-      const result = await engine.requestVerificationEmail(request.body.email, request.context());
+      const result = await engine.account.requestVerificationEmail(request.body.email, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return reply.code(202).send({ status: 'accepted' as const });
     },

@@ -1,15 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { allowedRedirect, MAX_REDIRECT_LENGTH, type AuthEngine } from '@gatehouse/core';
+import { problem } from '../../errors/problem.js';
 import {
-  allowedRedirect,
   CONFIRM_PAGE_CSP,
   CONFIRM_PAGE_SCRIPT,
   confirmPageHtml,
-  MAX_REDIRECT_LENGTH,
-  type AuthEngine,
-} from '@gatehouse/core';
-import { problem } from '../../errors/problem.js';
+} from '../../pages/magic-link-confirm-page.js';
 import { sendProblem } from '../../plugins/error-handler.js';
 import { sendFailure } from '../respond.js';
 import { emailSchema, mfaRequiredSchema, problemSchema, tokenPairSchema } from '../schemas.js';
@@ -51,7 +49,7 @@ export async function magicLinkRoutes(app: FastifyInstance, engine: AuthEngine):
       },
     },
     async (request, reply) => {
-      const result = await engine.requestMagicLink(request.body, request.context());
+      const result = await engine.magicLinks.request(request.body, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return reply.code(202).send({ status: 'accepted' as const });
     },
@@ -72,7 +70,7 @@ export async function magicLinkRoutes(app: FastifyInstance, engine: AuthEngine):
       // The token names its tenant; one that contradicts x-tenant-id is answered like any bad token.
       const ctx = contextForCode(request, { token });
       if (!ctx) return sendProblem(reply, problem('invalid_or_expired_token', request.id));
-      const result = await engine.verifyMagicLink(token, ctx);
+      const result = await engine.magicLinks.verify(token, ctx);
       if (!result.ok) return sendFailure(request, reply, result);
       return 'mfa' in result ? result.mfa : result.tokens;
     },

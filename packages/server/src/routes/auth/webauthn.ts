@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthEngine } from '@gatehouse/core';
-import { requireRecentSignIn, requireUser, signedInUser } from '../../plugins/auth-guard.js';
+import { requireUser, signedInUser } from '../../plugins/auth-guard.js';
 import { sendFailure } from '../respond.js';
 import { mfaRequiredSchema, noContent, problemSchema, tokenPairSchema, factorFailures } from '../schemas.js';
 
@@ -108,13 +108,12 @@ const failures = factorFailures;
 export async function webauthnRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const signedIn = requireUser(engine);
-  const recent = [signedIn, requireRecentSignIn(engine)];
   const who = signedInUser;
 
   typed.post(
     '/webauthn/register/options',
     {
-      preHandler: recent,
+      preHandler: signedIn,
       schema: {
         tags: ['passkeys'],
         summary: 'Creation options for a new passkey (step-up)',
@@ -123,7 +122,7 @@ export async function webauthnRoutes(app: FastifyInstance, engine: AuthEngine): 
       },
     },
     async (request, reply) => {
-      const result = await engine.passkeyRegistrationOptions(who(request), request.context());
+      const result = await engine.passkeys.registrationOptions(who(request), request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return result.options;
     },
@@ -132,7 +131,7 @@ export async function webauthnRoutes(app: FastifyInstance, engine: AuthEngine): 
   typed.post(
     '/webauthn/register/verify',
     {
-      preHandler: recent,
+      preHandler: signedIn,
       schema: {
         tags: ['passkeys'],
         summary: 'Store a new passkey from its RegistrationResponseJSON (+ optional name; step-up)',
@@ -143,7 +142,7 @@ export async function webauthnRoutes(app: FastifyInstance, engine: AuthEngine): 
     },
     async (request, reply) => {
       const { name, ...response } = request.body;
-      const result = await engine.registerPasskey(who(request), { response, name }, request.context());
+      const result = await engine.passkeys.register(who(request), { response, name }, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return reply.code(201).send({ credential: result.passkey });
     },
@@ -163,7 +162,7 @@ export async function webauthnRoutes(app: FastifyInstance, engine: AuthEngine): 
         response: { 200: requestOptionsSchema, 400: problemSchema },
       },
     },
-    async (request) => engine.passkeySignInOptions({ email: request.body?.email }, request.context()),
+    async (request) => engine.passkeys.signInOptions({ email: request.body?.email }, request.context()),
   );
 
   typed.post(
@@ -184,7 +183,7 @@ export async function webauthnRoutes(app: FastifyInstance, engine: AuthEngine): 
       },
     },
     async (request, reply) => {
-      const result = await engine.signInWithPasskey(request.body, request.context());
+      const result = await engine.passkeys.signIn(request.body, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return 'mfa' in result ? result.mfa : result.tokens;
     },
@@ -201,13 +200,13 @@ export async function webauthnRoutes(app: FastifyInstance, engine: AuthEngine): 
         response: { 200: z.object({ credentials: z.array(passkeySchema) }), 401: problemSchema },
       },
     },
-    async (request) => ({ credentials: await engine.listPasskeys(who(request), request.context()) }),
+    async (request) => ({ credentials: await engine.passkeys.list(who(request), request.context()) }),
   );
 
   typed.delete(
     '/webauthn/credentials/:id',
     {
-      preHandler: recent,
+      preHandler: signedIn,
       schema: {
         tags: ['passkeys'],
         summary: 'Remove a passkey (step-up); 404 for one that is not the caller’s',
@@ -217,7 +216,7 @@ export async function webauthnRoutes(app: FastifyInstance, engine: AuthEngine): 
       },
     },
     async (request, reply) => {
-      const result = await engine.removePasskey(who(request), request.params.id, request.context());
+      const result = await engine.passkeys.remove(who(request), request.params.id, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return reply.code(204).send(null);
     },

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthEngine } from '@gatehouse/core';
-import { requireRecentSignIn, requireUser, signedInUser } from '../../plugins/auth-guard.js';
+import { requireUser, signedInUser } from '../../plugins/auth-guard.js';
 import { sendFailure } from '../respond.js';
 import { factorFailures, noContent, problemSchema } from '../schemas.js';
 import type { BindingCookie } from './binding-cookie.js';
@@ -26,12 +26,11 @@ export async function oauthAccountRoutes(
 ): Promise<void> {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const signedIn = requireUser(engine);
-  const recent = [signedIn, requireRecentSignIn(engine)];
 
   typed.post(
     '/:provider/link',
     {
-      preHandler: recent,
+      preHandler: signedIn,
       schema: {
         tags: ['oauth'],
         summary: 'Link a provider to the signed-in user (step-up): the URL to send the browser to',
@@ -77,7 +76,7 @@ export async function oauthAccountRoutes(
   typed.delete(
     '/accounts/:id',
     {
-      preHandler: recent,
+      preHandler: signedIn,
       schema: {
         tags: ['oauth'],
         summary: 'Unlink a provider identity (step-up); 409 last_sign_in_method for the last way in',

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CookieSerializeOptions } from '@fastify/cookie';
-import { OAUTH_PATH, type GatehouseConfig } from '@gatehouse/core';
+import type { GatehouseConfig } from '@gatehouse/core';
+import { OAUTH_PATH } from '../links.js';
 
 /**
  * The short-lived cookie `state` is bound to (API.md `gh_oauth`): a callback must come from

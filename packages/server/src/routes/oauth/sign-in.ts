@@ -1,12 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  MAX_REDIRECT_LENGTH,
-  MAX_USER_AGENT_LENGTH,
-  type AuthEngine,
-  type CallerContext,
-} from '@gatehouse/core';
+import { MAX_REDIRECT_LENGTH, type AuthEngine } from '@gatehouse/core';
 import { sendFailure } from '../respond.js';
 import { mfaRequiredSchema, problemSchema, tokenPairSchema } from '../schemas.js';
 import type { BindingCookie } from './binding-cookie.js';
@@ -16,20 +11,6 @@ export const redirectToSchema = z.string().min(1).max(MAX_REDIRECT_LENGTH);
 /** S256 of the app's verifier: 43 base64url characters. */
 export const codeChallengeSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be an S256 PKCE challenge');
 
-/**
- * A browser coming back from a provider, or an app redeeming a code: the credential (state,
- * code) names its tenant; x-tenant-id, when sent with tenancy on, must agree with it.
- */
-function callerOf(request: FastifyRequest, multiTenant: boolean): CallerContext {
-  const named = request.headers['x-tenant-id'];
-  return {
-    ip: request.ip,
-    userAgent: (request.headers['user-agent'] ?? '').slice(0, MAX_USER_AGENT_LENGTH),
-    requestId: request.id,
-    namedTenant: multiTenant && typeof named === 'string' ? named : undefined,
-  };
-}
-
 /** GET /:provider/authorize, GET /:provider/callback, POST /exchange (API.md "OAuth / social login"). */
 export async function oauthSignInRoutes(
   app: FastifyInstance,
@@ -38,7 +19,6 @@ export async function oauthSignInRoutes(
 ): Promise<void> {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const { config } = engine.gatehouse;
-  const { multiTenant } = config.tenancy;
   const redirects = config.server.redirectOrigins.join(', ');
 
   typed.get(
@@ -80,7 +60,7 @@ export async function oauthSignInRoutes(
           callbackUrl: new URL(request.url, config.server.publicUrl),
           binding: cookie.read(request),
         },
-        callerOf(request, multiTenant),
+        request.caller(),
       );
       if (!result.ok) return sendFailure(request, reply, result);
       return cookie.clear(reply).redirect(result.location, 302);
@@ -106,7 +86,7 @@ export async function oauthSignInRoutes(
       },
     },
     async (request, reply) => {
-      const result = await engine.oauth.exchange(request.body, callerOf(request, multiTenant));
+      const result = await engine.oauth.exchange(request.body, request.caller());
       if (!result.ok) return sendFailure(request, reply, result);
       return 'mfa' in result ? result.mfa : result.tokens;
     },

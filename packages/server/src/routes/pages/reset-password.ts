@@ -1,108 +1,65 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import type { FastifyReply } from 'fastify';
+import type { AuthEngine, Failure } from '@gatehouse/core';
 import {
   FOREIGN_FORM,
-  incompleteLinkPage,
-  passwordResetDonePage,
   PASSWORDS_DIFFER,
-  resetLinkUnusablePage,
-  resetPasswordPage,
-  SECOND_FACTOR_METHODS,
   SERVICE_TROUBLE,
   tooManyAttempts,
   weakPasswordMessage,
-  type AuthEngine,
-  type Failure,
   type PageError,
-  type SecondFactorMethod,
-} from '@gatehouse/core';
-import { contextForCode } from '../auth/one-time-codes.js';
+} from '../../pages/page-parts.js';
 import {
-  formOf,
-  linkToken,
-  pageSettings,
+  passwordResetDonePage,
+  resetLinkUnusablePage,
+  resetPasswordPage,
+  SECOND_FACTOR_METHODS,
+  type SecondFactorMethod,
+} from '../../pages/reset-password-page.js';
+import {
   pageStatus,
   retryAfter,
   sendPage,
-  sentFromElsewhere,
-} from './page-scope.js';
+  type LinkPage,
+  type LinkSubmission,
+  type PageSettings,
+} from './link-page.js';
 
 const SMS_SENT = 'We sent a code by text message to the phone number of your account. Enter it below.';
 
 /**
- * GET /reset-password?token=… shows the form (and consumes nothing: mail scanners open
- * links); POST to the same address runs POST /api/v1/auth/password/reset's engine call,
- * or, for the "Text me a code" button, /auth/password/reset/sms-code's.
+ * GET /reset-password?token=… shows the form; POST to the same address runs
+ * POST /api/v1/auth/password/reset's engine call, or, for the "Text me a code" button,
+ * /auth/password/reset/sms-code's.
  */
-export async function resetPasswordPageRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  const settings = pageSettings(engine);
+export function resetPasswordLinkPage(engine: AuthEngine, settings: PageSettings): LinkPage {
   const { productName } = settings;
-  const form = (
-    reply: FastifyReply,
-    status: number,
-    secondFactor?: SecondFactorMethod,
-    error?: PageError,
-    notice?: string,
-  ) => sendPage(reply, status, resetPasswordPage({ ...settings, secondFactor, error, notice }));
-  const schema = {
-    tags: ['pages'],
-    querystring: z.object({ token: z.string().optional() }),
-    produces: ['text/html'],
-  };
+  const view = (secondFactor?: SecondFactorMethod, error?: PageError, notice?: string) =>
+    resetPasswordPage({ ...settings, secondFactor, error, notice });
+  const form = (reply: FastifyReply, status: number, ...args: Parameters<typeof view>) =>
+    sendPage(reply, status, view(...args));
 
-  typed.get(
-    '/reset-password',
-    { schema: { ...schema, summary: 'The page a password-reset mail links to (HTML form)' } },
-    async (request, reply) => {
-      if (!linkToken(request)) return sendPage(reply, 400, incompleteLinkPage(productName));
-      return form(reply, 200);
-    },
-  );
+  async function submit({ token, ctx, fields }: LinkSubmission, reply: FastifyReply): Promise<FastifyReply> {
+    if (fields.get('action') === 'send_sms') {
+      const sent = await engine.account.sendResetSmsCode({ token }, ctx);
+      if (sent.ok) return form(reply, 200, 'sms', undefined, SMS_SENT);
+      return answerFailure(reply, sent, 'sms');
+    }
 
-  typed.post(
-    '/reset-password',
-    {
-      schema: {
-        ...schema,
-        summary: 'The reset page form: new password (twice) and, when needed, a second-factor code',
-        consumes: ['application/x-www-form-urlencoded'],
-      },
-    },
-    async (request, reply) => {
-      const token = linkToken(request);
-      if (!token) return sendPage(reply, 400, incompleteLinkPage(productName));
-      if (sentFromElsewhere(request)) return form(reply, 403, undefined, { message: FOREIGN_FORM });
-      const ctx = contextForCode(request, { token });
-      if (!ctx) return sendPage(reply, 400, resetLinkUnusablePage(productName));
-      const fields = formOf(request);
-
-      if (fields.get('action') === 'send_sms') {
-        const sent = await engine.sendResetSmsCode({ token }, ctx);
-        if (sent.ok) return form(reply, 200, 'sms', undefined, SMS_SENT);
-        return answerFailure(reply, sent, 'sms');
-      }
-
-      const method = methodOf(fields.get('method'));
-      const code = fields.get('code')?.trim() ?? '';
-      const password = fields.get('password') ?? '';
-      if (!password) return form(reply, 400, method, { message: 'Enter a new password.', field: 'password' });
-      if (password !== fields.get('passwordAgain')) {
-        return form(reply, 400, method, { message: PASSWORDS_DIFFER, field: 'password-again' });
-      }
-      if (method && !code) {
-        return form(reply, 400, method, {
-          message: 'Enter the code from your second factor.',
-          field: 'code',
-        });
-      }
-      const mfa = method ? { method, code } : undefined;
-      const result = await engine.resetPassword({ token, password, mfa }, ctx);
-      if (result.ok) return sendPage(reply, 200, passwordResetDonePage(productName));
-      return answerFailure(reply, result, method);
-    },
-  );
+    const method = methodOf(fields.get('method'));
+    const code = fields.get('code')?.trim() ?? '';
+    const password = fields.get('password') ?? '';
+    if (!password) return form(reply, 400, method, { message: 'Enter a new password.', field: 'password' });
+    if (password !== fields.get('passwordAgain')) {
+      return form(reply, 400, method, { message: PASSWORDS_DIFFER, field: 'password-again' });
+    }
+    if (method && !code) {
+      return form(reply, 400, method, { message: 'Enter the code from your second factor.', field: 'code' });
+    }
+    const mfa = method ? { method, code } : undefined;
+    const result = await engine.account.resetPassword({ token, password, mfa }, ctx);
+    if (result.ok) return sendPage(reply, 200, passwordResetDonePage(productName));
+    return answerFailure(reply, result, method);
+  }
 
   function answerFailure(reply: FastifyReply, failure: Failure, method?: SecondFactorMethod): FastifyReply {
     const status = pageStatus(failure);
@@ -132,6 +89,18 @@ export async function resetPasswordPageRoutes(app: FastifyInstance, engine: Auth
         return form(reply, status, method, { message: SERVICE_TROUBLE });
     }
   }
+
+  return {
+    path: '/reset-password',
+    summaries: {
+      get: 'The page a password-reset mail links to (HTML form)',
+      post: 'The reset page form: new password (twice) and, when needed, a second-factor code',
+    },
+    form: () => view(),
+    foreignForm: () => view(undefined, { message: FOREIGN_FORM }),
+    unusable: () => resetLinkUnusablePage(productName),
+    submit,
+  };
 }
 
 function methodOf(value: string | null): SecondFactorMethod | undefined {

