@@ -90,6 +90,7 @@ export async function changeAccountStatus(
   id: string,
   action: AccountStatusAction,
   ctx: RequestContext,
+  actor?: string,
 ): Promise<UserRow | undefined> {
   const { from, to, event } = TRANSITIONS[action];
   const changed = await transition(parts.db, parts.clock ?? systemClock, tenant, id, from, to);
@@ -97,7 +98,7 @@ export async function changeAccountStatus(
   if (!user) return undefined;
   const throttleLifted = action === 'unlock' && (await liftThrottleLockout(parts, tenant, user));
   if (changed) {
-    await parts.sessions.revokeUserSessions(tenant, id, { reason: 'admin', ctx });
+    await parts.sessions.revokeUserSessions(tenant, id, { reason: 'admin', ctx, actor });
   }
   // An unlock always did something (the throttle's counts are reset), so it is always audited.
   if (changed || action === 'unlock') {
@@ -107,7 +108,12 @@ export async function changeAccountStatus(
       userId: id,
       requestId: ctx.requestId,
       ip: ctx.ip,
-      data: { status: user.status, statusChanged: Boolean(changed), throttleLifted },
+      data: {
+        status: user.status,
+        statusChanged: Boolean(changed),
+        throttleLifted,
+        ...(actor ? { actor } : {}),
+      },
     });
   }
   return user;
@@ -119,9 +125,10 @@ export async function revokeAllSessions(
   tenant: string,
   id: string,
   ctx: RequestContext,
+  actor?: string,
 ): Promise<number | undefined> {
   if (!(await findLiveUser(parts.db, tenant, id))) return undefined;
-  return parts.sessions.revokeUserSessions(tenant, id, { reason: 'admin', ctx });
+  return parts.sessions.revokeUserSessions(tenant, id, { reason: 'admin', ctx, actor });
 }
 
 /**

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { deriveKey } from './derive-key.js';
 import { AuthError } from '../errors/auth-error.js';
 import { systemRandom, type RandomSource } from '../util/random.js';
 
@@ -23,7 +24,7 @@ export class SecretBox {
     private readonly random: RandomSource = systemRandom,
   ) {
     if (masterSecret.length < 32) throw new TypeError('The master secret must be at least 32 bytes');
-    this.key = Buffer.from(hkdfSync('sha256', masterSecret, Buffer.alloc(0), `gatehouse:${purpose}`, 32));
+    this.key = deriveKey(masterSecret, purpose);
   }
 
   seal(plaintext: Buffer, associatedData: string): string {

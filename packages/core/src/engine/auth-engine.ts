@@ -12,7 +12,7 @@ import { OAuthFlows } from '../oauth/oauth-flows.js';
 import { MagicLinkFlows } from '../passwordless/magic-link-flows.js';
 import { SessionFlows } from '../sessions/session-flows.js';
 import { SignInFlows } from '../signin/sign-in-flows.js';
-import { TenantDirectory } from '../tenants/tenant-directory.js';
+import type { TenantDirectory } from '../tenants/tenant-directory.js';
 import { PasskeyFlows } from '../webauthn/passkey-flows.js';
 import { ensureBootstrapAdmin } from './bootstrap-admin.js';
 import { runEngineJob } from './jobs.js';
@@ -91,7 +91,7 @@ export class AuthEngine {
       sms: 'sms' in options ? options.sms : smsDefault(config, this.outbox),
       links: options.links,
     });
-    this.tenants = new TenantDirectory(database.db);
+    this.tenants = this.parts.tenants;
     this.signIn = new SignInFlows(this.parts);
     this.magicLinks = new MagicLinkFlows(this.parts);
     this.sessions = new SessionFlows(this.parts);

@@ -1,4 +1,3 @@
-import { hkdfSync } from 'node:crypto';
 import type { ClaimParts } from '../accounts/claim-account.js';
 import { PendingSignups } from '../accounts/pending-signups.js';
 import { toPublicUser } from '../accounts/public-user.js';
@@ -6,6 +5,7 @@ import { UserDirectory } from '../accounts/user-directory.js';
 import { UserRepository } from '../accounts/user-repository.js';
 import type { AdminParts } from '../admin/index.js';
 import type { AuditDispatcher } from '../audit/index.js';
+import { deriveKey } from '../crypto/derive-key.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import type { GatehouseDb } from '../database/types.js';
 import { Deliverer } from '../delivery/deliverer.js';
@@ -33,6 +33,7 @@ import { SessionService } from '../sessions/session-service.js';
 import { createAccessValidator, type AccessValidator } from '../sessions/validate-access.js';
 import type { Session } from '../sessions/types.js';
 import type { SignInParts, VerificationMailParts } from '../signin/index.js';
+import { TenantDirectory } from '../tenants/tenant-directory.js';
 import { AccessTokenIssuer } from '../tokens/access-token-issuer.js';
 import { AccessTokenVerifier } from '../tokens/access-token-verifier.js';
 import { CeremonyChallenges } from '../webauthn/ceremony-challenges.js';
@@ -70,8 +71,7 @@ export interface WireOptions {
 export function createEngineParts(gatehouse: Gatehouse, options: WireOptions): AuthEngineParts {
   const { config, clock, random, stateStore: store, database, keyring, masterSecret } = gatehouse;
   const db = database.db;
-  const derivedKey = (purpose: string) =>
-    Buffer.from(hkdfSync('sha256', masterSecret.key, Buffer.alloc(0), `gatehouse:${purpose}`, 32));
+  const derivedKey = (purpose: string) => deriveKey(masterSecret.key, purpose);
   const { audit } = options;
   const users = new UserRepository(db, clock, random);
   const sessions = new SessionService({ store, config, audit, clock, random });
@@ -84,6 +84,8 @@ export function createEngineParts(gatehouse: Gatehouse, options: WireOptions): A
     db,
     users,
     directory: new UserDirectory(db),
+    tenants: new TenantDirectory(db),
+    keyring,
     hasher: new PasswordHasher(config.passwords.argon2, { maxLength: config.passwords.maxLength }, random),
     breachChecker: config.passwords.breachCheck.enabled
       ? createBreachChecker(config.passwords.breachCheck)

@@ -1,3 +1,4 @@
+import { activeUser } from '../accounts/active-user.js';
 import { normalizePassword, checkPasswordPolicy } from '../password/index.js';
 import type { RequestContext } from '../kernel/request-context.js';
 import type { AccountParts } from './account-parts.js';
@@ -24,8 +25,8 @@ export async function changePassword(
 ): Promise<Outcome<object>> {
   const limit = await parts.limits.passwordChange(ctx.tenant, who.userId);
   if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
-  const user = await parts.users.findById(ctx.tenant, who.userId);
-  if (!user || user.status !== 'active') return fail('unauthorized');
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
+  if (!user) return fail('unauthorized');
 
   const refused = await checkCurrentPassword(parts, user, input.currentPassword, ctx);
   if (refused) return refused;

@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { emailDomain, normalizeEmail } from '../kernel/email.js';
 import { toPublicUser } from '../accounts/public-user.js';
 import { type PublicUser } from '../kernel/public-user.js';
+import { activeUser } from '../accounts/active-user.js';
 import type { UserRow } from '../accounts/user-repository.js';
 import type { RequestContext } from '../kernel/request-context.js';
 import { users } from '../database/schema.js';
@@ -53,8 +54,8 @@ export async function requestEmailChange(
 ): Promise<Outcome<object>> {
   const stale = staleSignIn(parts, who);
   if (stale) return stale;
-  const user = await parts.users.findById(ctx.tenant, who.userId);
-  if (!user || user.status !== 'active') return fail('unauthorized');
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
+  if (!user) return fail('unauthorized');
   if (normalizeEmail(newEmail) === user.emailNormalized) {
     return fail('validation_error', { reason: 'same_email' });
   }
@@ -82,8 +83,8 @@ export async function sendEmailChangeCode(
   userId: string,
   newEmail: string,
 ): Promise<void> {
-  const user = await parts.users.findById(tenant, userId);
-  if (!user || user.status !== 'active') return;
+  const user = await activeUser(parts.users, tenant, userId);
+  if (!user) return;
   await parts.secrets.revoke('email_change', tenant, user.id);
   const owner = await parts.users.findByEmail(tenant, newEmail);
   if (owner) {
@@ -123,8 +124,8 @@ export async function confirmEmailChange(
   if (stale) return stale;
   const limit = await parts.limits.codeSubmission(ctx.ip);
   if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
-  const user = await parts.users.findById(ctx.tenant, who.userId);
-  if (!user || user.status !== 'active') return fail('unauthorized');
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
+  if (!user) return fail('unauthorized');
   const settings = emailChangeSettings(parts);
   const checked = await parts.secrets.check('email_change', ctx.tenant, { userId: user.id, code }, settings);
   const pending = checked ? await readPending(parts, ctx.tenant, user.id) : null;

@@ -1,8 +1,9 @@
+import { activeUser } from '../accounts/active-user.js';
 import type { RequestContext } from '../kernel/request-context.js';
 import { toSubmission, type CodeInput } from './submission.js';
 import type { AccountParts } from './account-parts.js';
 import { fail, type Outcome } from '../kernel/outcome.js';
-import { enqueueSmsCode, smsFactorOf, smsUnavailable, spendSmsSend } from '../mfa/index.js';
+import { queueLoginCode, smsFactorOf, smsUnavailable } from '../mfa/index.js';
 
 /**
  * POST /auth/password/reset/sms-code: an account whose second factor is SMS needs a code
@@ -24,12 +25,9 @@ export async function sendResetSmsCode(
   const settings = parts.config.accounts.passwordReset;
   const checked =
     submission && (await parts.secrets.check('password_reset', ctx.tenant, submission, settings));
-  const user = checked ? await parts.users.findById(ctx.tenant, checked.userId) : undefined;
-  if (!user || user.status !== 'active') return fail('invalid_or_expired_token');
+  const user = checked ? await activeUser(parts.users, ctx.tenant, checked.userId) : undefined;
+  if (!user) return fail('invalid_or_expired_token');
   const credential = await sms.credentials.current(user.id);
   if (!credential?.confirmed) return fail('not_found');
-  const spent = await spendSmsSend(parts, sms, user, 'login', ctx);
-  if (!spent.ok) return spent;
-  await enqueueSmsCode(parts, user, { purpose: 'login', credentialId: credential.id }, ctx);
-  return { ok: true };
+  return queueLoginCode(parts, sms, user, credential.id, ctx);
 }

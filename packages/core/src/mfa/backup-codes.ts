@@ -1,6 +1,7 @@
 import type { PasswordHasher } from '../password/index.js';
 import type { RandomSource } from '../util/random.js';
 import type { FactorRepository } from './factor-repository.js';
+import type { FactorCheckParts } from './mfa-parts.js';
 
 /**
  * Backup codes look like `K7QM-2XH9P-4TRWD`: a public 4-character slot (which row to
@@ -16,21 +17,20 @@ const FORMAT = new RegExp(`^[${ALPHABET}]{${SLOT_LENGTH + SECRET_LENGTH}}$`);
 const randomText = (random: RandomSource, length: number) =>
   Array.from({ length }, () => ALPHABET[random.below(ALPHABET.length)]).join('');
 
-/** Creates a new set (the old one dies in the same transaction) and returns the codes, shown once. */
-export async function issueBackupCodes(
-  factors: FactorRepository,
-  hasher: PasswordHasher,
-  random: RandomSource,
-  userId: string,
-  count: number,
-): Promise<string[]> {
+/**
+ * Creates a new set of `mfa.backupCodeCount` codes (the old set dies in the same transaction)
+ * and returns the codes, shown once.
+ */
+export async function issueBackupCodes(parts: FactorCheckParts, userId: string): Promise<string[]> {
+  const { random } = parts;
+  const count = parts.config.mfa.backupCodeCount;
   const slots = new Set<string>();
   while (slots.size < count) slots.add(randomText(random, SLOT_LENGTH));
   const codes = [...slots].map((slot) => ({ slot, secret: randomText(random, SECRET_LENGTH) }));
   const hashed = await Promise.all(
-    codes.map(async ({ slot, secret }) => ({ slot, hash: await hasher.hash(secret) })),
+    codes.map(async ({ slot, secret }) => ({ slot, hash: await parts.hasher.hash(secret) })),
   );
-  await factors.replaceBackupCodes(userId, hashed);
+  await parts.mfa.factors.replaceBackupCodes(userId, hashed);
   return codes.map(({ slot, secret }) => `${slot}-${secret.slice(0, 5)}-${secret.slice(5)}`);
 }
 

@@ -3,6 +3,7 @@ import { credentials, webauthnCredentials } from '../database/schema.js';
 import type { GatehouseDb } from '../database/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { systemRandom, type RandomSource } from '../util/random.js';
+import { confirmPendingFactor, savePendingFactor } from './pending-factor.js';
 import type { TotpSettings } from './totp.js';
 
 /** The second factors an account can have, as API.md's `methods` name them. */
@@ -96,47 +97,24 @@ export class FactorRepository {
   }
 
   /** Replaces an unconfirmed TOTP enrolment; refuses (false) when a confirmed one exists. */
-  async savePendingTotp(
+  savePendingTotp(
     userId: string,
     id: string,
     sealedSecret: string,
     settings: TotpSettings,
   ): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const existing = await tx
-        .select({ metadata: credentials.metadata })
-        .from(credentials)
-        .where(and(eq(credentials.userId, userId), eq(credentials.type, 'totp')));
-      if (existing.some((row) => row.metadata.confirmed === true)) return false;
-      await tx.delete(credentials).where(and(eq(credentials.userId, userId), eq(credentials.type, 'totp')));
-      await tx.insert(credentials).values({
-        id,
-        userId,
-        type: 'totp',
-        secret: sealedSecret,
-        metadata: { ...settings, confirmed: false },
-      });
-      return true;
+    return savePendingFactor(this.db, {
+      id,
+      userId,
+      type: 'totp',
+      secret: sealedSecret,
+      metadata: { ...settings },
     });
   }
 
   /** Marks the pending TOTP confirmed; false if it was replaced or confirmed meanwhile. */
-  async confirmTotp(userId: string, id: string): Promise<boolean> {
-    const updated = await this.db
-      .update(credentials)
-      .set({
-        metadata: sql`${credentials.metadata} || '{"confirmed": true}'::jsonb`,
-        updatedAt: new Date(this.clock.now()),
-      })
-      .where(
-        and(
-          eq(credentials.id, id),
-          eq(credentials.userId, userId),
-          sql`(${credentials.metadata} ->> 'confirmed') = 'false'`,
-        ),
-      )
-      .returning({ id: credentials.id });
-    return updated.length === 1;
+  confirmTotp(userId: string, id: string): Promise<boolean> {
+    return confirmPendingFactor(this.db, new Date(this.clock.now()), { id, userId, type: 'totp' });
   }
 
   /** Replaces the whole backup-code set in one transaction (the old set dies with it). */

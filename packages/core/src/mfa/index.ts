@@ -12,5 +12,5 @@ export { factorsChanged, resetFactors } from './manage-factors.js';
 export { verifySecondFactor } from './verify-factor.js';
 export { failureBudgetSpent } from './failure-budget.js';
 export type { ChallengeMethod } from './mfa-challenges.js';
-export { enqueueSmsCode, spendSmsSend } from './sms/queue-sms-code.js';
+export { queueLoginCode } from './sms/queue-sms-code.js';
 export { smsFactorOf, smsUnavailable } from './sms/sms-access.js';

@@ -1,4 +1,5 @@
 import { staleSignIn } from '../access/index.js';
+import { activeUser } from '../accounts/active-user.js';
 import type { UserRow } from '../accounts/user-repository.js';
 import type { RequestContext } from '../kernel/request-context.js';
 import type { SignedIn } from '../kernel/signed-in.js';
@@ -33,7 +34,7 @@ export async function setupTotp(
 ): Promise<Outcome<TotpSetup>> {
   const stale = staleSignIn(parts, who);
   if (stale) return stale;
-  const user = await liveUser(parts, who, ctx);
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
   if (!user) return fail('unauthorized');
   const { totp: settings } = parts.config.mfa;
   const secret = newTotpSecret(settings, parts.random);
@@ -65,7 +66,7 @@ export async function confirmTotp(
 ): Promise<Outcome<{ backupCodes: string[] }>> {
   const stale = staleSignIn(parts, who);
   if (stale) return stale;
-  const user = await liveUser(parts, who, ctx);
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
   const pending = user && (await parts.mfa.factors.totp(user.id));
   if (!user || !pending || pending.confirmed) return fail('invalid_code');
   const budget = await spendFailureBudget(parts, user, ctx);
@@ -78,13 +79,7 @@ export async function confirmTotp(
   }
   await budget.giveBack();
   if (!(await parts.mfa.factors.confirmTotp(user.id, pending.id))) return fail('invalid_code');
-  const backupCodes = await issueBackupCodes(
-    parts.mfa.factors,
-    parts.hasher,
-    parts.random,
-    user.id,
-    parts.config.mfa.backupCodeCount,
-  );
+  const backupCodes = await issueBackupCodes(parts, user.id);
   await factorsChanged(parts, user, who, 'totp_enabled', ctx);
   return { ok: true, backupCodes };
 }
@@ -101,7 +96,7 @@ export async function disableFactor(
 ): Promise<Outcome<object>> {
   const stale = staleSignIn(parts, who);
   if (stale) return stale;
-  const user = await liveUser(parts, who, ctx);
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
   if (!user) return fail('unauthorized');
   const methods = await parts.mfa.factors.enrolledMethods(user.id);
   if (!['totp', 'sms'].includes(proof.method) || !methods.includes(proof.method as never))
@@ -125,17 +120,11 @@ export async function regenerateBackupCodes(
 ): Promise<Outcome<{ backupCodes: string[] }>> {
   const stale = staleSignIn(parts, who);
   if (stale) return stale;
-  const user = await liveUser(parts, who, ctx);
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
   if (!user) return fail('unauthorized');
   const verified = await verifySecondFactor(parts, user, { method: 'totp', code }, ctx);
   if (!verified.ok) return verified;
-  const backupCodes = await issueBackupCodes(
-    parts.mfa.factors,
-    parts.hasher,
-    parts.random,
-    user.id,
-    parts.config.mfa.backupCodeCount,
-  );
+  const backupCodes = await issueBackupCodes(parts, user.id);
   parts.audit.emit({
     type: 'mfa.backup_codes_regenerated',
     tenant: ctx.tenant,
@@ -152,28 +141,26 @@ export async function resetFactors(
   tenant: string,
   userId: string,
   ctx: RequestContext,
+  actor?: string,
 ): Promise<boolean> {
   const user = await parts.users.findById(tenant, userId);
   if (!user || user.status === 'deleted') return false;
   await parts.mfa.factors.remove(user.id, ['totp', 'backup_code', 'sms']);
   await parts.passkeys?.repository.removeAll(tenant, user.id);
   await parts.users.bumpAccountVersion(tenant, user.id);
-  await parts.sessions.revokeUserSessions(tenant, user.id, { reason: 'mfa_reset', ctx });
-  parts.audit.emit({ type: 'mfa.reset_by_admin', tenant, userId: user.id, ...origin(ctx) });
+  await parts.sessions.revokeUserSessions(tenant, user.id, { reason: 'mfa_reset', ctx, actor });
+  parts.audit.emit({
+    type: 'mfa.reset_by_admin',
+    tenant,
+    userId: user.id,
+    ...origin(ctx),
+    ...(actor ? { data: { actor } } : {}),
+  });
   await notifyMfaChanged(parts, user, 'reset_by_admin', { ...ctx, tenant });
   return true;
 }
 
 export { checkTotp };
-
-async function liveUser(
-  parts: MfaFlowParts,
-  who: SignedIn,
-  ctx: RequestContext,
-): Promise<UserRow | undefined> {
-  const user = await parts.users.findById(ctx.tenant, who.userId);
-  return user?.status === 'active' ? user : undefined;
-}
 
 /**
  * After a factor was added or removed (TOTP, SMS, passkey): bump av, end every other

@@ -1,4 +1,5 @@
 import { staleSignIn } from '../access/index.js';
+import { activeUser } from '../accounts/active-user.js';
 import type { UserRow } from '../accounts/user-repository.js';
 import type { RequestContext } from '../kernel/request-context.js';
 import { NOTICE_JOB } from '../accounts/notice-job.js';
@@ -23,8 +24,8 @@ export async function beginLink(
 ): Promise<Outcome<AuthorizationStarted>> {
   const stale = staleSignIn(parts, who);
   if (stale) return stale;
-  const user = await parts.users.findById(ctx.tenant, who.userId);
-  if (!user || user.status !== 'active') return fail('unauthorized');
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
+  if (!user) return fail('unauthorized');
   const link = { userId: who.userId, sessionId: who.sessionId };
   return startAttempt(parts, providerId, { redirectTo: input.redirectTo, appCodeChallenge: null, link }, ctx);
 }
@@ -43,8 +44,8 @@ export async function completeLink(
   who: SignedIn,
   ctx: RequestContext,
 ): Promise<Outcome<object>> {
-  const user = await parts.users.findById(ctx.tenant, who.userId);
-  if (!user || user.status !== 'active') return fail('unauthorized');
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
+  if (!user) return fail('unauthorized');
   if (!(await parts.sessions.getSession(ctx.tenant, who.userId, who.sessionId))) {
     return fail('unauthorized', { reason: 'session_ended' });
   }

@@ -1,4 +1,5 @@
 import { staleSignIn } from '../access/index.js';
+import { activeUser } from '../accounts/active-user.js';
 import type { UserRow } from '../accounts/user-repository.js';
 import type { RequestContext } from '../kernel/request-context.js';
 import type { SignedIn } from '../kernel/signed-in.js';
@@ -43,8 +44,8 @@ export async function unlinkOAuthAccount(
 ): Promise<Outcome<object>> {
   const stale = staleSignIn(parts, who);
   if (stale) return stale;
-  const user = await parts.users.findById(ctx.tenant, who.userId);
-  if (!user || user.status !== 'active') return fail('unauthorized');
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
+  if (!user) return fail('unauthorized');
   const { accounts } = parts.oauth;
   const target = (await accounts.listForUser(ctx.tenant, user.id)).find((row) => row.id === id);
   if (!target) return fail('not_found');

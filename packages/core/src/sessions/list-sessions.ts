@@ -1,4 +1,4 @@
-import { decodeRefreshToken, hashRefreshSecret } from '../tokens/refresh-token.js';
+import { decodeRefreshToken, hashRefreshSecret, type RefreshTokenParts } from '../tokens/refresh-token.js';
 import { sameHash } from './device.js';
 import { absoluteExpiry } from './lifetimes.js';
 import { userSessionIds } from './remove-session.js';
@@ -57,8 +57,11 @@ export async function listSessions(deps: ReadDeps, tenant: string, userId: strin
  * `POST /auth/revoke` ends a session only then: a guessed, stale or other tenant's token
  * must not end anyone's session. Rotated-away tokens answer false (reuse is judged on refresh).
  */
-export async function ownsCurrentRefreshToken(deps: ReadDeps, refreshToken: string): Promise<boolean> {
-  const parts = decodeRefreshToken(refreshToken);
+export async function ownsCurrentRefreshToken(
+  deps: ReadDeps,
+  refreshToken: string | RefreshTokenParts,
+): Promise<boolean> {
+  const parts = typeof refreshToken === 'string' ? decodeRefreshToken(refreshToken) : refreshToken;
   if (!parts) return false;
   const record = await readSession(deps, parts.tenant, parts.userId, parts.sessionId);
   return record !== null && sameHash(record.head.current, hashRefreshSecret(parts.secret));

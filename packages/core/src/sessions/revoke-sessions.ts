@@ -10,6 +10,8 @@ export interface RevokeOptions {
   ctx?: RequestContext | undefined;
   /** Why, for the audit event: 'logout', 'password_changed', 'admin', ... */
   reason?: string | undefined;
+  /** The administrator who asked (audited as `data.actor`), when it was not the user. */
+  actor?: string | undefined;
 }
 
 export interface RevokeUserSessionsOptions extends RevokeOptions {
@@ -65,7 +67,11 @@ export async function revokeUserSessions(
     ...auditBase(tenant, userId, options),
     type: 'sessions.revoked_all',
     sessionId: options.except,
-    data: { count: revoked, keptCurrent: options.except !== undefined },
+    data: {
+      count: revoked,
+      keptCurrent: options.except !== undefined,
+      ...(options.actor ? { actor: options.actor } : {}),
+    },
   });
   return revoked;
 }

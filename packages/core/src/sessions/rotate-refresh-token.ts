@@ -40,10 +40,11 @@ import type { RotateRefreshResult } from './types.js';
  */
 export async function rotateRefreshToken(
   deps: ReplayDeps,
-  refreshToken: string,
+  refreshToken: string | RefreshTokenParts,
   ctx: RequestContext,
 ): Promise<RotateRefreshResult> {
-  const parts = decodeRefreshToken(refreshToken);
+  // A caller that parsed the token already (engine.sessions.refresh) passes its parts.
+  const parts = typeof refreshToken === 'string' ? decodeRefreshToken(refreshToken) : refreshToken;
   const createdAt = parts && sessionCreatedAt(parts.sessionId);
   if (!parts || createdAt === null) return { ok: false, reason: 'invalid_refresh_token' };
   const { tenant, userId, sessionId } = parts;

@@ -37,7 +37,6 @@ export interface SessionFlowParts {
  */
 export async function refreshTokens(
   parts: SessionFlowParts,
-  refreshToken: string,
   decoded: RefreshTokenParts,
   ctx: RequestContext,
 ): Promise<Outcome<{ tokens: TokenPair }>> {
@@ -52,7 +51,7 @@ export async function refreshTokens(
   );
   if (!limit.allowed) return fail('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
 
-  const rotated = await parts.sessions.rotateRefreshToken(refreshToken, ctx);
+  const rotated = await parts.sessions.rotateRefreshToken(decoded, ctx);
   if (!rotated.ok) return fail(rotated.reason);
   const { session } = rotated;
   return {
@@ -101,11 +100,10 @@ export function subjectOf(session: Session) {
  */
 export async function revokeRefreshToken(
   parts: SessionFlowParts,
-  refreshToken: string,
   decoded: RefreshTokenParts,
   ctx: RequestContext,
 ): Promise<void> {
-  if (await parts.sessions.ownsCurrentRefreshToken(refreshToken)) {
+  if (await parts.sessions.ownsCurrentRefreshToken(decoded)) {
     await parts.sessions.revokeSession(decoded.tenant, decoded.userId, decoded.sessionId);
     parts.audit.emit({
       type: 'refresh.revoked',
@@ -146,13 +144,13 @@ export class SessionFlows {
   refresh(refreshToken: string, caller: CallerContext): Promise<Outcome<{ tokens: TokenPair }>> {
     const presented = presentedIn(refreshToken, caller);
     if (!presented) return Promise.resolve(fail('invalid_refresh_token'));
-    return refreshTokens(this.parts, refreshToken, presented.decoded, presented.ctx);
+    return refreshTokens(this.parts, presented.decoded, presented.ctx);
   }
 
   /** RFC 7009 style: nothing to tell the caller, whatever the token was. */
   async revoke(refreshToken: string, caller: CallerContext): Promise<void> {
     const presented = presentedIn(refreshToken, caller);
-    if (presented) await revokeRefreshToken(this.parts, refreshToken, presented.decoded, presented.ctx);
+    if (presented) await revokeRefreshToken(this.parts, presented.decoded, presented.ctx);
   }
 
   logout(claims: AccessTokenClaims, ctx: RequestContext): Promise<void> {

@@ -1,3 +1,4 @@
+import type { RefreshTokenParts } from '../tokens/refresh-token.js';
 import type { RequestContext } from '../kernel/request-context.js';
 import type { StateStore } from '../state/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -56,7 +57,10 @@ export class SessionService implements SessionSource {
   }
 
   /** `POST /auth/refresh` (API.md "Refresh replay"); one StateStore call when all is well. */
-  rotateRefreshToken(refreshToken: string, ctx: RequestContext): Promise<RotateRefreshResult> {
+  rotateRefreshToken(
+    refreshToken: string | RefreshTokenParts,
+    ctx: RequestContext,
+  ): Promise<RotateRefreshResult> {
     return rotateRefreshToken(this.deps, refreshToken, ctx);
   }
 
@@ -87,7 +91,7 @@ export class SessionService implements SessionSource {
   }
 
   /** True when the token is its live session's current refresh token (`POST /auth/revoke`). */
-  ownsCurrentRefreshToken(refreshToken: string): Promise<boolean> {
+  ownsCurrentRefreshToken(refreshToken: string | RefreshTokenParts): Promise<boolean> {
     return ownsCurrentRefreshToken(this.deps, refreshToken);
   }
 

@@ -6,7 +6,7 @@
 export type { SignInParts, PasskeyFactorCheck } from './sign-in-parts.js';
 export { completeSignIn, issueSession, refuseAccount } from './complete-sign-in.js';
 export { checkCurrentPassword } from './current-password.js';
-export { renewSession, stepUpChallenge, type StepUpRequest } from './step-up.js';
+export { finishStepUp, renewSession, type StepUpRequest } from './step-up.js';
 export { VERIFICATION_JOB, verificationJobs, type VerificationMailParts } from './verification-job.js';
 export type { MfaVerifyInput } from './verify-mfa.js';
 export type { PasswordLoginInput } from './login-with-password.js';

@@ -1,3 +1,4 @@
+import { activeUser } from '../accounts/active-user.js';
 import { toPublicUser } from '../accounts/public-user.js';
 import type { UserRow } from '../accounts/user-repository.js';
 import type { RequestContext } from '../kernel/request-context.js';
@@ -29,24 +30,25 @@ export async function stepUp(
   input: StepUpRequest,
   ctx: RequestContext,
 ): Promise<SignInResult> {
-  const user = await parts.users.findById(ctx.tenant, who.userId);
-  if (!user || user.status !== 'active') return fail('unauthorized');
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
+  if (!user) return fail('unauthorized');
   const refused = await checkCurrentPassword(parts, user, input.password, ctx);
   if (refused) return refused;
 
   const methods = await parts.mfa.factors.enrolledMethods(user.id);
-  if (methods.length === 0) return renewSession(parts, user, who, ['pwd'], ctx);
-  if (!input.mfa) return stepUpChallenge(parts, user, who, ['pwd'], methods, ctx);
+  if (methods.length === 0 || !input.mfa) return finishStepUp(parts, user, who, ['pwd'], methods, ctx);
   const second = await verifySecondFactor(parts, user, input.mfa, ctx);
   if (!second.ok) return second;
   return renewSession(parts, user, who, ['pwd', second.amr, 'mfa'], ctx);
 }
 
 /**
- * The first factor of a step-up checked out and the account has another: a challenge bound
- * to this user and session. Its success renews this session; it never creates one.
+ * How every step-up ends once its first factor (`amr`) checked out and no second factor came
+ * with it (password, passkey): an account with no factor left to ask (`methods` empty) gets
+ * this session renewed at once; any other gets a challenge for one of them, bound to this
+ * user and session, whose success renews this session (it never creates one).
  */
-export async function stepUpChallenge(
+export async function finishStepUp(
   parts: SignInParts,
   user: UserRow,
   who: SignedIn,
@@ -54,6 +56,7 @@ export async function stepUpChallenge(
   methods: ChallengeMethod[],
   ctx: RequestContext,
 ): Promise<SignInResult> {
+  if (methods.length === 0) return renewSession(parts, user, who, amr, ctx);
   const challengeId = await parts.mfa.challenges.create({
     tenant: ctx.tenant,
     userId: user.id,

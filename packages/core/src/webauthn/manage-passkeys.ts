@@ -1,5 +1,6 @@
 import { staleSignIn } from '../access/index.js';
 import { factorsChanged } from '../mfa/index.js';
+import { activeUser } from '../accounts/active-user.js';
 import type { UserRow } from '../accounts/user-repository.js';
 import type { RequestContext } from '../kernel/request-context.js';
 import type { SignedIn } from '../kernel/signed-in.js';
@@ -49,8 +50,8 @@ export async function removePasskey(
 ): Promise<Outcome<object>> {
   const stale = staleSignIn(parts, who);
   if (stale) return stale;
-  const user = await parts.users.findById(ctx.tenant, who.userId);
-  if (!user || user.status !== 'active') return fail('unauthorized');
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
+  if (!user) return fail('unauthorized');
   const { repository } = parts.passkeys;
   const owned = await repository.listForUser(ctx.tenant, user.id);
   if (!owned.some((passkey) => passkey.id === id)) return fail('not_found');

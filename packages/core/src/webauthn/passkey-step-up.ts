@@ -1,8 +1,8 @@
+import { activeUser } from '../accounts/active-user.js';
 import type { RequestContext } from '../kernel/request-context.js';
 import type { SignedIn } from '../kernel/signed-in.js';
-import { checkCurrentPassword } from '../signin/index.js';
 import type { PasskeyFlowParts } from './passkey-parts.js';
-import { renewSession, stepUpChallenge } from '../signin/index.js';
+import { checkCurrentPassword, finishStepUp, renewSession } from '../signin/index.js';
 import { fail, type SignInResult } from '../kernel/outcome.js';
 import { methodsAfterPasskey } from './passkey-sign-in.js';
 import type { AssertionJSON } from './relying-party.js';
@@ -32,8 +32,8 @@ export async function stepUpWithPasskey(
   input: PasskeyStepUpInput,
   ctx: RequestContext,
 ): Promise<SignInResult> {
-  const user = await parts.users.findById(ctx.tenant, who.userId);
-  if (!user || user.status !== 'active') return fail('unauthorized');
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
+  if (!user) return fail('unauthorized');
   const verified = await verifyAssertion(
     parts,
     input.credential,
@@ -47,7 +47,5 @@ export async function stepUpWithPasskey(
     return renewSession(parts, user, who, ['pwd', 'hwk', 'mfa'], ctx);
   }
   if (verified.userVerified) return renewSession(parts, user, who, ['hwk', 'mfa'], ctx);
-  const methods = await methodsAfterPasskey(parts, user);
-  if (methods.length === 0) return renewSession(parts, user, who, ['hwk'], ctx);
-  return stepUpChallenge(parts, user, who, ['hwk'], methods, ctx);
+  return finishStepUp(parts, user, who, ['hwk'], await methodsAfterPasskey(parts, user), ctx);
 }

@@ -5,6 +5,7 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
+import { activeUser } from '../accounts/active-user.js';
 import type { UserRow } from '../accounts/user-repository.js';
 import type { RequestContext } from '../kernel/request-context.js';
 import type { SignedIn } from '../kernel/signed-in.js';
@@ -41,7 +42,7 @@ export async function passkeyRegistrationOptions(
 ): Promise<Outcome<{ options: PublicKeyCredentialCreationOptionsJSON }>> {
   const stale = staleSignIn(parts, who);
   if (stale) return stale;
-  const user = await liveUser(parts, who, ctx);
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
   if (!user) return fail('unauthorized');
   const { repository, ceremonies } = parts.passkeys;
   const settings = parts.config.webauthn;
@@ -84,7 +85,7 @@ export async function registerPasskey(
 ): Promise<Outcome<{ passkey: PasskeyView }>> {
   const stale = staleSignIn(parts, who);
   if (stale) return stale;
-  const user = await liveUser(parts, who, ctx);
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
   if (!user) return fail('unauthorized');
   const { repository, ceremonies } = parts.passkeys;
   const challenge = signedChallenge(input.response.response.clientDataJSON);
@@ -144,13 +145,4 @@ function refuse(
     ...origin(ctx),
   });
   return fail(code);
-}
-
-async function liveUser(
-  parts: PasskeyFlowParts,
-  who: SignedIn,
-  ctx: RequestContext,
-): Promise<UserRow | undefined> {
-  const user = await parts.users.findById(ctx.tenant, who.userId);
-  return user?.status === 'active' ? user : undefined;
 }

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
  * The rules of docs/architecture.md, checked on the code: no import cycle, folders of core
  * depend on each other one way only, a capability uses another only through its index (its
  * sub-facade) or the kernel, the kernel depends on nothing above it, the server reaches the
- * engine only through its areas, and no source file grows past 400 lines.
+ * engine only through its areas, tokens leave it through one responder, and no source file
+ * grows past 400 lines.
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const coreSrc = join(root, 'packages/core/src');
@@ -109,6 +110,15 @@ describe('code structure', () => {
         .map((match) => `${relative(serverSrc, file)}: engine.${match[1]}`),
     );
     expect(calls).toEqual([]);
+  });
+
+  it('lets tokens leave the server only through sendSignIn', () => {
+    const serverSrc = join(root, 'packages/server/src');
+    const elsewhere = sourceFiles(serverSrc)
+      .filter((file) => !file.endsWith('routes/sign-in-answer.ts'))
+      .filter((file) => /\bresult\.(tokens|mfa)\b/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(serverSrc, file));
+    expect(elsewhere).toEqual([]);
   });
 
   it('has no source file over 400 lines', () => {

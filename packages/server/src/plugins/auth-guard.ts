@@ -4,6 +4,7 @@ import {
   adminAccessFailure,
   isSystemAdmin,
   type AccessTokenClaims,
+  type AdminCaller,
   type AuthEngine,
   type Session,
   type SignedIn,
@@ -94,6 +95,13 @@ export function requireAdmin(engine: AuthEngine): preHandlerAsyncHookHandler {
     if (refused) throw new AuthError(refused.code, ADMIN_REFUSALS[refused.code] ?? 'Not allowed');
     request.auth = auth;
   };
+}
+
+/** The acting administrator of a request that passed `requireAdmin` (audited by core). */
+export function adminCaller(request: FastifyRequest): AdminCaller {
+  const auth = request.auth;
+  if (!auth) throw new AuthError('unauthorized', 'Send an access token as Authorization: Bearer <token>');
+  return { userId: auth.claims.sub, tenant: auth.tenant };
 }
 
 /**

@@ -1,5 +1,5 @@
-import { hkdfSync } from 'node:crypto';
 import {
+  deriveKey,
   LoginThrottle,
   PasswordHasher,
   SessionService,
@@ -36,13 +36,14 @@ export function storesOf(engine: AuthEngine): EngineStores {
 
 function openStores(engine: AuthEngine): EngineStores {
   const { config, clock, random, database, stateStore: store, masterSecret } = engine.gatehouse;
-  // The same derivation as the engine's parts, so the counters' keys match the engine's.
-  const derivedKey = (purpose: string) =>
-    Buffer.from(hkdfSync('sha256', masterSecret.key, Buffer.alloc(0), `gatehouse:${purpose}`, 32));
   return {
     users: new UserRepository(database.db, clock, random),
     hasher: new PasswordHasher(config.passwords.argon2, { maxLength: config.passwords.maxLength }, random),
     sessions: new SessionService({ store, config, audit: engine.audit, clock, random }),
-    throttle: new LoginThrottle(store, config.rateLimits, derivedKey('throttle')),
+    // The engine's own key derivation, so the counters' keys match the engine's.
+    throttle: new LoginThrottle(store, config.rateLimits, deriveKey(masterSecret.key, 'throttle')),
   };
 }
+
+/** The administrator a test acts as when it calls `engine.admin` directly (audited as the actor). */
+export const TEST_ADMIN = { userId: '00000000-0000-4000-8000-0000000000ad', tenant: 'default' } as const;

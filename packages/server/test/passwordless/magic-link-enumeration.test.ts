@@ -17,7 +17,7 @@ import {
   useSecurityServer,
   type SecurityServer,
 } from '../security/harness.js';
-import { storesOf } from '../helpers/stores.js';
+import { storesOf, TEST_ADMIN } from '../helpers/stores.js';
 
 const JOBS = { pollIntervalMs: 20, backoffBaseMs: 20 } as const;
 const LIMIT = 3;
@@ -35,7 +35,7 @@ async function accounts(server: SecurityServer, label: string) {
   const disabled = `${label}-disabled@example.com`;
   await server.createUser(verified);
   await storesOf(server.engine).users.create({ tenant: 'default', email: unverified, emailVerified: false });
-  await server.engine.admin.disableUser('default', await server.createUser(disabled), CTX);
+  await server.engine.admin.disableUser(TEST_ADMIN, 'default', await server.createUser(disabled), CTX);
   return { verified, unverified, disabled, unknown: `${label}-nobody@example.com` };
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@gatehouse/core';
 import { createTestServer, type TestServer } from '../helpers/test-gatehouse.js';
+import { TEST_ADMIN } from '../helpers/stores.js';
 import { PASSWORD, tokenOf } from '../lifecycle/client.js';
 import { claimsOf, mfaClient } from '../mfa/totp-client.js';
 import { CONFIRM_PATH, linkTokenOf, magicClient } from './magic-client.js';
@@ -148,7 +149,7 @@ describe('magic links over HTTP', () => {
   it('a disabled account gets no link, and a link mailed before it was disabled answers account_disabled', async () => {
     const userId = await server.createUser('disabled@example.com', PASSWORD);
     const token = linkTokenOf(await api.requestLink('disabled@example.com'));
-    await server.engine.admin.disableUser('default', userId, requestContext());
+    await server.engine.admin.disableUser(TEST_ADMIN, 'default', userId, requestContext());
     const answer = await api.post('/auth/magic-link', { email: 'disabled@example.com' });
     expect(answer.statusCode).toBe(202);
     expect(

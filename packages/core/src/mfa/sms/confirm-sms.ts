@@ -1,13 +1,13 @@
 import { staleSignIn } from '../../access/index.js';
-import type { UserRow } from '../../accounts/user-repository.js';
 import type { RequestContext } from '../../kernel/request-context.js';
-import { NOTICE_JOB } from '../../accounts/notice-job.js';
 import type { SignedIn } from '../../kernel/signed-in.js';
 import type { MfaFlowParts } from '../mfa-parts.js';
 import { fail, origin, type Outcome } from '../../kernel/outcome.js';
 import { issueBackupCodes } from '../backup-codes.js';
 import { spendFailureBudget } from '../failure-budget.js';
-import { activeUser, smsFactorOf, smsUnavailable } from './sms-access.js';
+import { factorsChanged } from '../manage-factors.js';
+import { activeUser } from '../../accounts/active-user.js';
+import { smsFactorOf, smsUnavailable } from './sms-access.js';
 
 /**
  * POST /auth/mfa/sms/confirm { code } (a recent sign-in first): the code sent at setup
@@ -27,7 +27,7 @@ export async function confirmSms(
   if (stale) return stale;
   const sms = smsFactorOf(parts);
   if (!sms) return smsUnavailable();
-  const user = await activeUser(parts, who, ctx);
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
   const pending = user && (await sms.credentials.current(user.id));
   if (!user || !pending || pending.confirmed) return fail('invalid_code');
   const budget = await spendFailureBudget(parts, user, ctx);
@@ -46,34 +46,7 @@ export async function confirmSms(
 
   const firstFactor = (await parts.mfa.factors.enrolledMethods(user.id)).length === 0;
   if (!(await sms.credentials.confirm(user.id, pending.id))) return fail('invalid_code');
-  const backupCodes = firstFactor
-    ? await issueBackupCodes(
-        parts.mfa.factors,
-        parts.hasher,
-        parts.random,
-        user.id,
-        parts.config.mfa.backupCodeCount,
-      )
-    : [];
-  await smsEnabled(parts, user, who, ctx);
+  const backupCodes = firstFactor ? await issueBackupCodes(parts, user.id) : [];
+  await factorsChanged(parts, user, who, 'sms_enabled', ctx);
   return { ok: true, backupCodes };
-}
-
-/** What enabling a factor does (as `factorsChanged` for TOTP): av bump, other sessions end, audit, notice. */
-async function smsEnabled(parts: MfaFlowParts, user: UserRow, who: SignedIn, ctx: RequestContext) {
-  await parts.users.bumpAccountVersion(ctx.tenant, user.id);
-  await parts.sessions.revokeUserSessions(ctx.tenant, user.id, {
-    except: who.sessionId,
-    reason: 'mfa_changed',
-    ctx,
-  });
-  parts.audit.emit({ type: 'mfa.sms_enabled', tenant: ctx.tenant, userId: user.id, ...origin(ctx) });
-  await parts.jobs.enqueue(NOTICE_JOB, {
-    tenant: ctx.tenant,
-    userId: user.id,
-    template: 'mfa_changed',
-    change: 'sms_enabled',
-    ip: ctx.ip,
-    time: new Date(parts.clock.now()).toISOString(),
-  });
 }

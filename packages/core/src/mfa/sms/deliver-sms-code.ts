@@ -1,3 +1,4 @@
+import { activeUser } from '../../accounts/active-user.js';
 import { payloadText, type JobHandlers } from '../../jobs/handlers.js';
 import { PermanentJobError, type JobPayload } from '../../jobs/types.js';
 import type { MfaFlowParts } from '../mfa-parts.js';
@@ -26,8 +27,8 @@ export async function deliverSmsCode(parts: MfaFlowParts, tenant: string, payloa
   if (typeof userId !== 'string' || typeof credentialId !== 'string' || !isPurpose(purpose)) {
     throw new PermanentJobError('SMS code job payload is malformed');
   }
-  const user = await parts.users.findById(tenant, userId);
-  if (user?.status !== 'active') return;
+  const user = await activeUser(parts.users, tenant, userId);
+  if (!user) return;
   const credential = await sms.credentials.byId(user.id, credentialId);
   if (!credential || credential.confirmed !== (purpose === 'login')) return;
 

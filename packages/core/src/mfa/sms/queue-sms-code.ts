@@ -51,3 +51,20 @@ export async function enqueueSmsCode(
     ...origin(ctx),
   });
 }
+
+/**
+ * A sign-in code to the account's confirmed number (`credentialId`): counted against the
+ * user's send limit first (429 beyond it), then queued.
+ */
+export async function queueLoginCode(
+  parts: MfaFlowParts,
+  sms: SmsFactor,
+  user: UserRow,
+  credentialId: string,
+  ctx: RequestContext,
+): Promise<Outcome<object>> {
+  const spent = await spendSmsSend(parts, sms, user, 'login', ctx);
+  if (!spent.ok) return spent;
+  await enqueueSmsCode(parts, user, { purpose: 'login', credentialId }, ctx);
+  return { ok: true };
+}

@@ -3,8 +3,9 @@ import type { SignedIn } from '../../kernel/signed-in.js';
 import type { MfaFlowParts } from '../mfa-parts.js';
 import { fail, type Outcome } from '../../kernel/outcome.js';
 import { maskPhone } from './phone.js';
-import { enqueueSmsCode, spendSmsSend } from './queue-sms-code.js';
-import { activeUser, smsFactorOf, smsUnavailable } from './sms-access.js';
+import { queueLoginCode } from './queue-sms-code.js';
+import { activeUser } from '../../accounts/active-user.js';
+import { smsFactorOf, smsUnavailable } from './sms-access.js';
 
 /**
  * POST /auth/mfa/sms/send (bearer, no step-up: it is how a signed-in user gets the code that
@@ -18,12 +19,11 @@ export async function sendAccountCode(
 ): Promise<Outcome<{ phone: string }>> {
   const sms = smsFactorOf(parts);
   if (!sms) return smsUnavailable();
-  const user = await activeUser(parts, who, ctx);
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
   if (!user) return fail('unauthorized');
   const credential = await sms.credentials.current(user.id);
   if (!credential?.confirmed) return fail('not_found');
-  const spent = await spendSmsSend(parts, sms, user, 'login', ctx);
-  if (!spent.ok) return spent;
-  await enqueueSmsCode(parts, user, { purpose: 'login', credentialId: credential.id }, ctx);
+  const queued = await queueLoginCode(parts, sms, user, credential.id, ctx);
+  if (!queued.ok) return queued;
   return { ok: true, phone: maskPhone(sms.openPhone(user.id, credential)) };
 }

@@ -1,8 +1,9 @@
+import { activeUser } from '../../accounts/active-user.js';
 import type { RequestContext } from '../../kernel/request-context.js';
 import type { MfaFlowParts } from '../mfa-parts.js';
 import { fail, type Outcome } from '../../kernel/outcome.js';
 import { maskPhone } from './phone.js';
-import { enqueueSmsCode, spendSmsSend } from './queue-sms-code.js';
+import { queueLoginCode } from './queue-sms-code.js';
 import { smsFactorOf, smsUnavailable } from './sms-access.js';
 
 /**
@@ -20,11 +21,10 @@ export async function sendChallengeCode(
   if (!sms) return smsUnavailable();
   const challenge = await parts.mfa.challenges.get(challengeId, ctx.tenant);
   if (!challenge?.methods.includes('sms')) return fail('invalid_code');
-  const user = await parts.users.findById(ctx.tenant, challenge.userId);
-  const credential = user?.status === 'active' ? await sms.credentials.current(user.id) : undefined;
+  const user = await activeUser(parts.users, ctx.tenant, challenge.userId);
+  const credential = user && (await sms.credentials.current(user.id));
   if (!user || !credential?.confirmed) return fail('invalid_code');
-  const spent = await spendSmsSend(parts, sms, user, 'login', ctx);
-  if (!spent.ok) return spent;
-  await enqueueSmsCode(parts, user, { purpose: 'login', credentialId: credential.id }, ctx);
+  const queued = await queueLoginCode(parts, sms, user, credential.id, ctx);
+  if (!queued.ok) return queued;
   return { ok: true, phone: maskPhone(sms.openPhone(user.id, credential)) };
 }

@@ -5,7 +5,8 @@ import type { MfaFlowParts } from '../mfa-parts.js';
 import { fail, type Outcome } from '../../kernel/outcome.js';
 import { maskPhone, normalizePhone } from './phone.js';
 import { enqueueSmsCode, spendSmsSend } from './queue-sms-code.js';
-import { activeUser, smsFactorOf, smsUnavailable } from './sms-access.js';
+import { activeUser } from '../../accounts/active-user.js';
+import { smsFactorOf, smsUnavailable } from './sms-access.js';
 
 /**
  * POST /auth/mfa/sms/setup { phone } (a recent sign-in first), as ordered steps: an SMS
@@ -26,7 +27,7 @@ export async function setupSms(
   if (!sms) return smsUnavailable();
   const e164 = normalizePhone(phone);
   if (!e164) return fail('validation_error');
-  const user = await activeUser(parts, who, ctx);
+  const user = await activeUser(parts.users, ctx.tenant, who.userId);
   if (!user) return fail('unauthorized');
   if ((await sms.credentials.current(user.id))?.confirmed) return fail('conflict');
   const spent = await spendSmsSend(parts, sms, user, 'setup', ctx);

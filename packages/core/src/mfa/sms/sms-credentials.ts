@@ -1,7 +1,8 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { credentials } from '../../database/schema.js';
 import type { GatehouseDb } from '../../database/types.js';
 import { systemClock, type Clock } from '../../util/clock.js';
+import { confirmPendingFactor, savePendingFactor } from '../pending-factor.js';
 
 export interface SmsCredential {
   id: string;
@@ -32,43 +33,13 @@ export class SmsCredentials {
   }
 
   /** Replaces an unconfirmed enrolment; refuses (false) while a confirmed number exists. */
-  async savePending(userId: string, id: string, sealedPhone: string): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const existing = await tx
-        .select({ metadata: credentials.metadata })
-        .from(credentials)
-        .where(and(eq(credentials.userId, userId), eq(credentials.type, 'sms')));
-      if (existing.some((row) => row.metadata.confirmed === true)) return false;
-      await tx.delete(credentials).where(and(eq(credentials.userId, userId), eq(credentials.type, 'sms')));
-      await tx.insert(credentials).values({
-        id,
-        userId,
-        type: 'sms',
-        secret: sealedPhone,
-        metadata: { confirmed: false },
-      });
-      return true;
-    });
+  savePending(userId: string, id: string, sealedPhone: string): Promise<boolean> {
+    return savePendingFactor(this.db, { id, userId, type: 'sms', secret: sealedPhone });
   }
 
   /** Marks the pending number confirmed; false if it was replaced or confirmed meanwhile. */
-  async confirm(userId: string, id: string): Promise<boolean> {
-    const updated = await this.db
-      .update(credentials)
-      .set({
-        metadata: sql`${credentials.metadata} || '{"confirmed": true}'::jsonb`,
-        updatedAt: new Date(this.clock.now()),
-      })
-      .where(
-        and(
-          eq(credentials.id, id),
-          eq(credentials.userId, userId),
-          eq(credentials.type, 'sms'),
-          sql`(${credentials.metadata} ->> 'confirmed') = 'false'`,
-        ),
-      )
-      .returning({ id: credentials.id });
-    return updated.length === 1;
+  confirm(userId: string, id: string): Promise<boolean> {
+    return confirmPendingFactor(this.db, new Date(this.clock.now()), { id, userId, type: 'sms' });
   }
 
   private async rows(userId: string): Promise<SmsCredential[]> {

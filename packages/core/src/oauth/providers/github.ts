@@ -9,17 +9,8 @@
  */
 import * as oauth from 'oauth4webapi';
 
-import {
-  buildAuthorizationUrl,
-  checkCallback,
-  clientOf,
-  httpOptions,
-  requestTokens,
-  scopeOf,
-  tokenResponseError,
-  type HttpOptions,
-  type ProviderOptions,
-} from './protocol.js';
+import { codeFlowProvider } from './code-flow.js';
+import { httpOptions, tokenResponseError, type HttpOptions, type ProviderOptions } from './protocol.js';
 import {
   OAuthProviderError,
   type OAuthProvider,
@@ -47,22 +38,18 @@ export function createGithubProvider(
 ): OAuthProvider {
   const as = githubMetadata();
   const http = httpOptions(options);
-  const scope = scopeOf(SCOPES, settings.scopes);
-  return {
-    id,
+  return codeFlowProvider(id, settings, options, {
     kind: 'github',
+    name: NAME,
+    scopes: SCOPES,
     // No ID token, so no nonce: the request's nonce is ignored.
-    authorizationUrl: (request) =>
-      Promise.resolve(buildAuthorizationUrl(as, settings, scope, request, false)),
-    async exchange(callback) {
-      const client = clientOf(settings, options);
-      const params = checkCallback(as, client, callback, NAME);
-      // oauth4webapi sends Accept: application/json, so GitHub answers JSON instead of a form.
-      const response = await requestTokens(as, client, settings, params, callback, http, NAME);
-      const accessToken = await githubAccessToken(as, client, response);
-      return githubIdentity(accessToken, http);
-    },
-  };
+    openIdConnect: false,
+    metadata: () => Promise.resolve(as),
+    http,
+    // oauth4webapi sends Accept: application/json, so GitHub answers JSON instead of a form.
+    identity: async ({ client, response }) =>
+      githubIdentity(await githubAccessToken(as, client, response), http),
+  });
 }
 
 async function githubAccessToken(

@@ -11,17 +11,8 @@
  */
 import type * as oauth from 'oauth4webapi';
 
-import {
-  buildAuthorizationUrl,
-  checkCallback,
-  clientOf,
-  httpOptions,
-  requestTokens,
-  scopeOf,
-  stringClaim,
-  verifiedIdToken,
-  type ProviderOptions,
-} from './protocol.js';
+import { codeFlowProvider } from './code-flow.js';
+import { httpOptions, stringClaim, verifiedIdToken, type ProviderOptions } from './protocol.js';
 import type { OAuthProvider, OAuthProviderSettings, ProviderIdentity } from './types.js';
 
 export const GOOGLE_ISSUER = 'https://accounts.google.com';
@@ -53,19 +44,16 @@ export function createGoogleProvider(
 ): OAuthProvider {
   const as = googleMetadata();
   const http = httpOptions(options);
-  const scope = scopeOf(SCOPES, settings.scopes);
-  return {
-    id,
+  return codeFlowProvider(id, settings, options, {
     kind: 'google',
-    authorizationUrl: (request) => Promise.resolve(buildAuthorizationUrl(as, settings, scope, request, true)),
-    async exchange(callback) {
-      const client = clientOf(settings, options);
-      const params = checkCallback(as, client, callback, NAME);
-      const response = await requestTokens(as, client, settings, params, callback, http, NAME);
-      const claims = await verifiedIdToken(as, client, response, callback.nonce, http, NAME);
-      return googleIdentity(claims);
-    },
-  };
+    name: NAME,
+    scopes: SCOPES,
+    openIdConnect: true,
+    metadata: () => Promise.resolve(as),
+    http,
+    identity: async ({ client, response, nonce }) =>
+      googleIdentity(await verifiedIdToken(as, client, response, nonce, http, NAME)),
+  });
 }
 
 function googleIdentity(claims: oauth.IDToken): ProviderIdentity {

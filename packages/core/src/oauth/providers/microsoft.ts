@@ -19,14 +19,10 @@
  */
 import type * as oauth from 'oauth4webapi';
 
+import { codeFlowProvider, loadOnce } from './code-flow.js';
 import {
-  buildAuthorizationUrl,
-  checkCallback,
-  clientOf,
   discover,
   httpOptions,
-  requestTokens,
-  scopeOf,
   stringClaim,
   verifiedIdToken,
   type HttpOptions,
@@ -77,33 +73,18 @@ export function createMicrosoftProvider(
   const issuer = settings.issuer ?? MICROSOFT_MULTI_TENANT_ISSUER;
   const multiTenant = isMicrosoftMultiTenant(issuer);
   const http = httpOptions(options);
-  const scope = scopeOf(SCOPES, settings.scopes);
-  let metadata: Promise<oauth.AuthorizationServer> | undefined;
-  // Discovered once per provider; a failure is not cached, so the next sign-in tries again.
-  const load = () =>
-    (metadata ??= discover(new URL(issuer), new URL(expectedDiscoveryIssuer(issuer)), http, NAME).catch(
-      (error: unknown) => {
-        metadata = undefined;
-        throw error;
-      },
-    ));
-  return {
-    id,
+  // Entra sends no RFC 9207 `iss` in callbacks; if it ever does from a multi-tenant
+  // endpoint, it will not equal the template and is refused as wrong_issuer (fail closed).
+  return codeFlowProvider(id, settings, options, {
     kind: 'microsoft',
-    async authorizationUrl(request) {
-      return buildAuthorizationUrl(await load(), settings, scope, request, true);
-    },
-    async exchange(callback) {
-      const as = await load();
-      const client = clientOf(settings, options);
-      // Entra sends no RFC 9207 `iss` in callbacks; if it ever does from a multi-tenant
-      // endpoint, it will not equal the template and is refused as wrong_issuer (fail closed).
-      const params = checkCallback(as, client, callback, NAME);
-      const response = await requestTokens(as, client, settings, params, callback, http, NAME);
-      const claims = await verifiedMicrosoftIdToken(as, client, response, callback.nonce, http);
-      return microsoftIdentity(claims, multiTenant);
-    },
-  };
+    name: NAME,
+    scopes: SCOPES,
+    openIdConnect: true,
+    metadata: loadOnce(() => discover(new URL(issuer), new URL(expectedDiscoveryIssuer(issuer)), http, NAME)),
+    http,
+    identity: async ({ as, client, response, nonce }) =>
+      microsoftIdentity(await verifiedMicrosoftIdToken(as, client, response, nonce, http), multiTenant),
+  });
 }
 
 /**

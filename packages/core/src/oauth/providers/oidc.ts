@@ -15,14 +15,10 @@
 import * as oauth from 'oauth4webapi';
 import { ConfigError } from '../../config/errors.js';
 
+import { codeFlowProvider, loadOnce, type TokenResponse } from './code-flow.js';
 import {
-  buildAuthorizationUrl,
-  checkCallback,
-  clientOf,
   discover,
   httpOptions,
-  requestTokens,
-  scopeOf,
   stringClaim,
   verifiedIdToken,
   type HttpOptions,
@@ -59,29 +55,31 @@ export function createOidcProvider(
     throw new ConfigError([{ path, message: 'must be an https URL in production' }]);
   }
   const http = allowingHttp(httpOptions(options), options.allowHttp === true);
-  const scope = scopeOf(SCOPES, settings.scopes);
-  const metadata = once(() => discoverExactly(issuer, http, id));
-  return {
-    id,
+  return codeFlowProvider(id, settings, options, {
     kind: 'oidc',
-    async authorizationUrl(request) {
-      return buildAuthorizationUrl(await metadata(), settings, scope, request, true);
-    },
-    async exchange(callback) {
-      const as = await metadata();
-      const client = clientOf(settings, options);
-      const params = checkCallback(as, client, callback, id);
-      const response = await requestTokens(as, client, settings, params, callback, http, id);
-      // The access token is needed for userinfo; the library consumes the original body.
-      const body = response.clone();
-      const claims = await verifiedIdToken(as, client, response, callback.nonce, http, id);
-      if (claims.email !== undefined || as.userinfo_endpoint === undefined) {
-        return identityOf(claims.sub, claims);
-      }
-      const { access_token: accessToken } = (await body.json()) as { access_token: string };
-      return identityOf(claims.sub, await userinfo(as, client, accessToken, claims.sub, http, id));
-    },
-  };
+    name: id,
+    scopes: SCOPES,
+    openIdConnect: true,
+    metadata: loadOnce(() => discoverExactly(issuer, http, id)),
+    http,
+    identity: (tokens) => oidcIdentity(tokens, http, id),
+  });
+}
+
+/** The profile from the ID token, or from userinfo when the ID token carries no email. */
+async function oidcIdentity(
+  { as, client, response, nonce }: TokenResponse,
+  http: HttpOptions,
+  id: string,
+): Promise<ProviderIdentity> {
+  // The access token is needed for userinfo; the library consumes the original body.
+  const body = response.clone();
+  const claims = await verifiedIdToken(as, client, response, nonce, http, id);
+  if (claims.email !== undefined || as.userinfo_endpoint === undefined) {
+    return identityOf(claims.sub, claims);
+  }
+  const { access_token: accessToken } = (await body.json()) as { access_token: string };
+  return identityOf(claims.sub, await userinfo(as, client, accessToken, claims.sub, http, id));
 }
 
 /**
@@ -138,14 +136,4 @@ function identityOf(subject: string, profile: oauth.IDToken | oauth.UserInfoResp
 
 function allowingHttp(http: HttpOptions, allow: boolean): HttpOptions {
   return allow ? Object.assign(http, { [oauth.allowInsecureRequests]: true }) : http;
-}
-
-/** Loaded on first use and kept; a failure is not kept, so the next sign-in tries again. */
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  return () =>
-    (pending ??= load().catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    }));
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DEFAULT_TENANT, type AuthEngine } from '@gatehouse/core';
-import { requireAdmin } from '../../plugins/auth-guard.js';
+import { isSystemAdmin, type AuthEngine } from '@gatehouse/core';
+import { adminCaller, requireAdmin } from '../../plugins/auth-guard.js';
 import { problem } from '../../errors/problem.js';
 import { sendProblem } from '../../plugins/error-handler.js';
 import { sendFailure } from '../respond.js';
@@ -20,7 +20,8 @@ export async function adminRoutes(app: FastifyInstance, engine: AuthEngine): Pro
   // Same scope, so the hook above guards the users routes too.
   await adminUserRoutes(app, engine);
 
-  const systemAdminOnly = (request: FastifyRequest) => request.auth!.tenant === DEFAULT_TENANT;
+  // Tenants and keys are the whole installation's: only its system admins manage them.
+  const systemAdminOnly = (request: FastifyRequest) => isSystemAdmin(request.auth!.claims);
   const tenantSchema = z.object({ id: z.string(), name: z.string() });
 
   typed.get(
@@ -62,15 +63,8 @@ export async function adminRoutes(app: FastifyInstance, engine: AuthEngine): Pro
     async (request, reply) => {
       if (!systemAdminOnly(request)) return sendProblem(reply, problem('forbidden', request.id));
       const { id, name } = request.body;
-      if (!(await engine.tenants.create(id, name ?? id)))
+      if (!(await engine.admin.createTenant(adminCaller(request), id, name ?? id, request.context())))
         return sendProblem(reply, problem('conflict', request.id));
-      engine.audit.emit({
-        type: 'tenant.created',
-        tenant: id,
-        userId: request.auth!.claims.sub,
-        requestId: request.id,
-        ip: request.ip,
-      });
       return reply.code(201).send({ id, name: name ?? id });
     },
   );
@@ -89,15 +83,8 @@ export async function adminRoutes(app: FastifyInstance, engine: AuthEngine): Pro
       // Keys sign for every tenant: only admins of the system (default) tenant rotate them.
       if (!systemAdminOnly(request)) return sendProblem(reply, problem('forbidden', request.id));
       // 409 rotation_too_soon (with retry-after) while the next key may not be loaded everywhere.
-      const rotation = await engine.gatehouse.keyring.rotate();
+      const rotation = await engine.admin.rotateKeys(adminCaller(request), request.context());
       if (!rotation.ok) return sendFailure(request, reply, rotation);
-      engine.audit.emit({
-        type: 'keys.rotated',
-        tenant: request.auth!.tenant,
-        userId: request.auth!.claims.sub,
-        requestId: request.id,
-        ip: request.ip,
-      });
       return reply.code(204).send(null);
     },
   );

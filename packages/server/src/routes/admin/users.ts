@@ -8,13 +8,15 @@ import {
   type AuthEngine,
   type RequestContext,
   type UserRow,
+  type AdminCaller,
+  SYSTEM_ROLES,
 } from '@gatehouse/core';
+import { adminCaller } from '../../plugins/auth-guard.js';
 import { problem } from '../../errors/problem.js';
 import { sendProblem } from '../../plugins/error-handler.js';
 import { noContent, problemSchema, toIso, userSchema } from '../schemas.js';
 
 const userParams = z.object({ id: z.string().uuid() });
-const SYSTEM_ROLES = ['user', 'admin'] as const;
 
 const { min, max } = USER_LIST_LIMITS;
 const LIMIT_MESSAGE = `Use a whole number from ${min} to ${max}`;
@@ -55,7 +57,12 @@ const adminUserView = z.object({
 });
 const userResponse = { 200: z.object({ user: userSchema }), ...errors };
 
-type StatusChange = (tenant: string, id: string, ctx: RequestContext) => Promise<UserRow | undefined>;
+type StatusChange = (
+  admin: AdminCaller,
+  tenant: string,
+  id: string,
+  ctx: RequestContext,
+) => Promise<UserRow | undefined>;
 
 /**
  * `/admin/users/*`, registered inside the admin scope (its `requireAdmin` hook applies).
@@ -131,27 +138,42 @@ export async function adminUserRoutes(app: FastifyInstance, engine: AuthEngine):
     async (request, reply) => {
       const { actingTenant } = request.auth!;
       const roles = request.body.roles;
-      const user = await engine.admin.setRoles(actingTenant, request.params.id, roles, request.context());
+      const user = await engine.admin.setRoles(
+        adminCaller(request),
+        actingTenant,
+        request.params.id,
+        roles,
+        request.context(),
+      );
       return answer(user, request, reply);
     },
   );
 
   const statusRoutes: [string, string, StatusChange][] = [
-    ['lock', 'Lock an account until unlocked, and end its sessions', engine.admin.lockUser.bind(engine)],
+    [
+      'lock',
+      'Lock an account until unlocked, and end its sessions',
+      engine.admin.lockUser.bind(engine.admin),
+    ],
     [
       'unlock',
       "Lift an admin's lock, any login lockout and every login throttle of the address",
-      engine.admin.unlockUser.bind(engine),
+      engine.admin.unlockUser.bind(engine.admin),
     ],
-    ['disable', 'Disable an account and end its sessions', engine.admin.disableUser.bind(engine)],
-    ['enable', 'Enable a disabled account', engine.admin.enableUser.bind(engine)],
+    ['disable', 'Disable an account and end its sessions', engine.admin.disableUser.bind(engine.admin)],
+    ['enable', 'Enable a disabled account', engine.admin.enableUser.bind(engine.admin)],
   ];
   for (const [action, summary, change] of statusRoutes) {
     typed.put(
       `/users/:id/${action}`,
       { schema: { ...schema(summary), params: userParams, response: userResponse } },
       async (request, reply) => {
-        const user = await change(request.auth!.actingTenant, request.params.id, request.context());
+        const user = await change(
+          adminCaller(request),
+          request.auth!.actingTenant,
+          request.params.id,
+          request.context(),
+        );
         return answer(user, request, reply);
       },
     );
@@ -169,6 +191,7 @@ export async function adminUserRoutes(app: FastifyInstance, engine: AuthEngine):
     async (request, reply) => {
       const { actingTenant } = request.auth!;
       const revoked = await engine.admin.revokeUserSessions(
+        adminCaller(request),
         actingTenant,
         request.params.id,
         request.context(),
@@ -191,7 +214,12 @@ export async function adminUserRoutes(app: FastifyInstance, engine: AuthEngine):
     },
     async (request, reply) => {
       const { actingTenant } = request.auth!;
-      const reset = await engine.admin.resetFactors(actingTenant, request.params.id, request.context());
+      const reset = await engine.admin.resetFactors(
+        adminCaller(request),
+        actingTenant,
+        request.params.id,
+        request.context(),
+      );
       if (!reset) return notFound(request, reply);
       return reply.code(204).send(null);
     },

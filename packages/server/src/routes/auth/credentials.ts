@@ -11,6 +11,7 @@ import {
   tokenPairSchema,
   userSchema,
 } from '../schemas.js';
+import { sendSignIn } from '../sign-in-answer.js';
 
 /** POST /auth/register and /auth/login. */
 export async function credentialRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
@@ -74,8 +75,7 @@ export async function credentialRoutes(app: FastifyInstance, engine: AuthEngine)
     },
     async (request, reply) => {
       const result = await engine.signIn.login(request.body, request.context());
-      if (!result.ok) return sendFailure(request, reply, result);
-      return 'mfa' in result ? result.mfa : result.tokens;
+      return sendSignIn(request, reply, result);
     },
   );
 }

@@ -12,6 +12,7 @@ import { sendProblem } from '../../plugins/error-handler.js';
 import { sendFailure } from '../respond.js';
 import { emailSchema, mfaRequiredSchema, problemSchema, tokenPairSchema } from '../schemas.js';
 import { contextForCode } from './one-time-codes.js';
+import { sendSignIn } from '../sign-in-answer.js';
 
 const failures = { 400: problemSchema, 403: problemSchema, 423: problemSchema, 429: problemSchema };
 
@@ -71,8 +72,7 @@ export async function magicLinkRoutes(app: FastifyInstance, engine: AuthEngine):
       const ctx = contextForCode(request, { token });
       if (!ctx) return sendProblem(reply, problem('invalid_or_expired_token', request.id));
       const result = await engine.magicLinks.verify(token, ctx);
-      if (!result.ok) return sendFailure(request, reply, result);
-      return 'mfa' in result ? result.mfa : result.tokens;
+      return sendSignIn(request, reply, result);
     },
   );
 

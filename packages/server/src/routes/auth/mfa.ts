@@ -14,6 +14,7 @@ import {
 } from '../schemas.js';
 import { smsCodeSent } from './mfa-sms.js';
 import { assertionSchema, requestOptionsSchema } from './webauthn.js';
+import { sendSignIn } from '../sign-in-answer.js';
 
 const code = z.string().min(1).max(64);
 const method = z.enum(['totp', 'backup_code', 'sms']);
@@ -62,8 +63,7 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
     async (request, reply) => {
       const caller = await optionalSignedInUser(engine, request);
       const result = await engine.signIn.verifyMfa(request.body, request.context(), caller);
-      if (!result.ok) return sendFailure(request, reply, result);
-      return result.tokens;
+      return sendSignIn(request, reply, result);
     },
   );
 
@@ -120,8 +120,7 @@ export async function mfaRoutes(app: FastifyInstance, engine: AuthEngine): Promi
         'credential' in body
           ? await engine.passkeys.stepUp(who(request), body, request.context())
           : await engine.signIn.stepUp(who(request), body, request.context());
-      if (!result.ok) return sendFailure(request, reply, result);
-      return 'mfa' in result ? result.mfa : result.tokens;
+      return sendSignIn(request, reply, result);
     },
   );
 

@@ -3,10 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthEngine } from '@gatehouse/core';
 import { authenticate, requireUser } from '../../plugins/auth-guard.js';
-import { sendFailure } from '../respond.js';
 import { noContent, problemSchema, sessionSchema, toIso, tokenPairSchema, userSchema } from '../schemas.js';
 import { problem } from '../../errors/problem.js';
 import { sendProblem } from '../../plugins/error-handler.js';
+import { sendSignIn } from '../sign-in-answer.js';
 
 /**
  * A presented refresh token: any string (the 64 KiB body limit bounds it). Whether it is
@@ -33,8 +33,7 @@ export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Pro
     },
     async (request, reply) => {
       const result = await engine.sessions.refresh(request.body.refreshToken, request.caller());
-      if (!result.ok) return sendFailure(request, reply, result);
-      return result.tokens;
+      return sendSignIn(request, reply, result);
     },
   );
 

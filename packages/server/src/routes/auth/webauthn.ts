@@ -5,6 +5,7 @@ import type { AuthEngine } from '@gatehouse/core';
 import { requireUser, signedInUser } from '../../plugins/auth-guard.js';
 import { sendFailure } from '../respond.js';
 import { mfaRequiredSchema, noContent, problemSchema, tokenPairSchema, factorFailures } from '../schemas.js';
+import { sendSignIn } from '../sign-in-answer.js';
 
 /**
  * Standard WebAuthn JSON (as `@simplewebauthn/browser` and `PublicKeyCredential.toJSON()`
@@ -184,8 +185,7 @@ export async function webauthnRoutes(app: FastifyInstance, engine: AuthEngine): 
     },
     async (request, reply) => {
       const result = await engine.passkeys.signIn(request.body, request.context());
-      if (!result.ok) return sendFailure(request, reply, result);
-      return 'mfa' in result ? result.mfa : result.tokens;
+      return sendSignIn(request, reply, result);
     },
   );
 

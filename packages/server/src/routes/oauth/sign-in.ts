@@ -5,6 +5,7 @@ import { MAX_REDIRECT_LENGTH, type AuthEngine } from '@gatehouse/core';
 import { sendFailure } from '../respond.js';
 import { mfaRequiredSchema, problemSchema, tokenPairSchema } from '../schemas.js';
 import type { BindingCookie } from './binding-cookie.js';
+import { sendSignIn } from '../sign-in-answer.js';
 
 export const providerParams = z.object({ provider: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/) });
 export const redirectToSchema = z.string().min(1).max(MAX_REDIRECT_LENGTH);
@@ -87,8 +88,7 @@ export async function oauthSignInRoutes(
     },
     async (request, reply) => {
       const result = await engine.oauth.exchange(request.body, request.caller());
-      if (!result.ok) return sendFailure(request, reply, result);
-      return 'mfa' in result ? result.mfa : result.tokens;
+      return sendSignIn(request, reply, result);
     },
   );
 }
