@@ -15,6 +15,8 @@ import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { createProxyTrust, warnAboutUntrustedForwarding } from './plugins/trusted-proxies.js';
 import { registerApiArea } from './plugins/api-area.js';
 import { registerRequestContext } from './plugins/request-context.js';
+import { registerBrowserSessions } from './browser/browser-sessions.js';
+import { csrfRoutes } from './routes/auth/csrf.js';
 import { adminRoutes } from './routes/admin/admin.js';
 import { credentialRoutes } from './routes/auth/credentials.js';
 import { emailVerificationRoutes } from './routes/auth/email-verification.js';
@@ -86,6 +88,7 @@ export async function buildApp(engine: AuthEngine, options: BuildAppOptions = {}
 
   app.decorateRequest('auth', null);
   registerRequestContext(app, engine.tenants, tenancy.multiTenant);
+  await registerBrowserSessions(app, engine);
 
   await app.register(async (scope) => healthRoutes(scope, gatehouse));
   await app.register(async (scope) => jwksRoutes(scope, gatehouse));
@@ -97,6 +100,7 @@ export async function buildApp(engine: AuthEngine, options: BuildAppOptions = {}
     async (scope) => {
       await credentialRoutes(scope, engine);
       await tokenRoutes(scope, engine);
+      await csrfRoutes(scope);
       await emailVerificationRoutes(scope, engine);
       await passwordResetRoutes(scope, engine);
       await mfaRoutes(scope, engine);

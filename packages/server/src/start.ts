@@ -67,6 +67,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       `Operations endpoints (/metrics${config.server.docs ? ', /docs' : ''}) on ${operations.address}`,
     );
   warnAboutExposedOutbox(config, logger);
+  // Cookie mode says what browsers will get (development: not Secure, on plain http).
+  const browser = app.browserSessions;
+  if (browser) {
+    const level = config.server.cookiePolicy === 'development' ? 'warn' : 'info';
+    logger[level](browser.policy.description);
+  }
   logger.info(
     { database: gatehouse.database.location, stateStore: gatehouse.stateStore.kind },
     `Gatehouse listening on ${address} (public URL ${config.server.publicUrl})`,

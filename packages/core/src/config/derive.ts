@@ -59,6 +59,7 @@ function checkCrossKeyRules(c: ConfigBeforeDerivation, ctx: Ctx): void {
     );
   }
   checkDeliveryRules(c, ctx);
+  checkCookieRules(c, ctx);
   // (Skipped when the policy itself is contradictory: that is reported above.)
   if (c.bootstrapAdmin !== undefined && c.passwords.minLength <= c.passwords.maxLength) {
     const length = passwordLength(c.bootstrapAdmin.password);
@@ -102,6 +103,48 @@ function checkDeliveryRules(c: ConfigBeforeDerivation, ctx: Ctx): void {
   }
 }
 
+/** The cookie policy in force: the configured one, else what the public URL's scheme allows. */
+function cookiePolicyOf(c: ConfigBeforeDerivation): 'production' | 'preview' | 'development' {
+  if (c.server.cookiePolicy !== undefined) return c.server.cookiePolicy;
+  const plainHttp = (c.server.publicUrl ?? 'http://localhost').startsWith('http://');
+  return plainHttp && c.environment !== 'production' ? 'development' : 'production';
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Cookie settings that would leave a browser session unprotected, or never stored. */
+function checkCookieRules(c: ConfigBeforeDerivation, ctx: Ctx): void {
+  // The cookie settings only matter, and are only checked, with cookie mode on.
+  if (!c.server.cookieMode) return;
+  const policy = cookiePolicyOf(c);
+  if (policy === 'development' && c.environment === 'production') {
+    report(
+      ctx,
+      ['server', 'cookiePolicy'],
+      "expected 'production' or 'preview' in production: 'development' cookies are not Secure",
+      c.server.cookiePolicy,
+    );
+  }
+  if (c.server.cookieDomain !== undefined && policy !== 'production') {
+    report(
+      ctx,
+      ['server', 'cookieDomain'],
+      "expected no cookieDomain unless server.cookiePolicy is 'production' (shared cookies must be Secure)",
+      c.server.cookieDomain,
+    );
+  }
+  const publicUrl = c.server.publicUrl ?? `http://localhost:${c.server.port}`;
+  const url = new URL(publicUrl);
+  if (policy !== 'development' && url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    report(
+      ctx,
+      ['server', 'cookiePolicy'],
+      `expected an https:// server.publicUrl: browsers never store '${policy}' (Secure) cookies for ${url.origin}`,
+      c.server.cookiePolicy,
+    );
+  }
+}
+
 const stripTrailingSlashes = (url: string): string => url.replace(/\/+$/, '');
 
 /** Cross-key checks, then derived defaults. Used as the schema's final transform. */
@@ -128,6 +171,7 @@ export function resolveDerivedDefaults(c: ConfigBeforeDerivation, ctx: Ctx) {
       publicUrl,
       // API.md: production keeps /docs off unless enabled.
       docs: c.server.docs ?? c.environment !== 'production',
+      cookiePolicy: cookiePolicyOf(c),
       redirectOrigins:
         c.server.redirectOrigins.length > 0 ? c.server.redirectOrigins : [new URL(publicUrl).origin],
     },

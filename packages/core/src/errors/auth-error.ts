@@ -18,6 +18,7 @@ export type AuthErrorCode =
   | 'invalid_current_password'
   | 'invalid_second_factor'
   | 'step_up_required'
+  | 'csrf_failed'
   | 'mfa_enrollment_required'
   | 'unauthorized'
   | 'invalid_token'

@@ -36,6 +36,8 @@ describe('createConfig defaults', () => {
         readinessTimeoutMs: 2_000,
         metricsHost: '127.0.0.1',
         docs: true,
+        cookieMode: false,
+        cookiePolicy: 'development',
       },
       storage: {
         dataDir: './.gatehouse',

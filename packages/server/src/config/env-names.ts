@@ -24,6 +24,9 @@ export const NAMED_ENV_VARS: ReadonlyMap<string, string> = new Map([
   ['GATEHOUSE_METRICS_HOST', 'server.metricsHost'],
   ['GATEHOUSE_METRICS_TOKEN', 'server.metricsToken'],
   ['GATEHOUSE_DOCS', 'server.docs'],
+  ['GATEHOUSE_COOKIE_MODE', 'server.cookieMode'],
+  ['GATEHOUSE_COOKIE_POLICY', 'server.cookiePolicy'],
+  ['GATEHOUSE_COOKIE_DOMAIN', 'server.cookieDomain'],
   ['GATEHOUSE_MULTI_TENANT', 'tenancy.multiTenant'],
   ['GATEHOUSE_TENANTS', 'tenancy.tenants'],
   ['GATEHOUSE_BOOTSTRAP_ADMIN_EMAIL', 'bootstrapAdmin.email'],
@@ -53,13 +56,7 @@ export const CONFIG_FILE_ENV_VAR = 'GATEHOUSE_CONFIG';
  * refresh token stays in response bodies, readable by page scripts) is worse than one that
  * does not start. Wire the feature, then remove its name here.
  */
-export const UNBUILT_SWITCHES: ReadonlyMap<string, string> = new Map([
-  [
-    'GATEHOUSE_COOKIE_MODE',
-    'browser cookie mode (refresh token in an HttpOnly cookie, CSRF tokens) is not available in this version: ' +
-      'tokens are answered in response bodies only',
-  ],
-]);
+export const UNBUILT_SWITCHES: ReadonlyMap<string, string> = new Map<string, string>([]);
 
 /** Names reserved for later features (see UNBUILT_SWITCHES). */
 export const RESERVED_ENV_VARS: readonly string[] = [...UNBUILT_SWITCHES.keys()];

@@ -47,6 +47,7 @@ const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   email_unverified: { status: 403, title: 'The email address is not verified' },
   signup_disabled: { status: 403, title: 'Sign-up is not open' },
   step_up_required: { status: 403, title: 'Sign in again (step-up) to make this change' },
+  csrf_failed: { status: 403, title: 'Cross-site request refused' },
   mfa_enrollment_required: { status: 403, title: 'Enrol a second factor to use this' },
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'This path does not take this method; see the allow header' },

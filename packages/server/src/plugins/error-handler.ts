@@ -18,7 +18,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
   app.setNotFoundHandler((request, reply) => {
     const allowed = allowedMethods(app, request);
-    if (allowed.length === 0) return sendProblem(reply, problem('not_found', request.id));
+    // OPTIONS alone is CORS's preflight route, which matches every path: still an unknown path.
+    if (allowed.every((method) => method === 'OPTIONS')) {
+      return sendProblem(reply, problem('not_found', request.id));
+    }
     // RFC 9110: a 405 names the methods the path does take.
     reply.header('allow', allowed.join(', '));
     return sendProblem(reply, problem('method_not_allowed', request.id));

@@ -14,7 +14,8 @@ export const userSchema = z.object({
 
 export const tokenPairSchema = z.object({
   accessToken: z.string(),
-  refreshToken: z.string(),
+  // Absent for a browser in cookie mode: the refresh token is then only in its HttpOnly cookie.
+  refreshToken: z.string().optional(),
   tokenType: z.literal('Bearer'),
   expiresIn: z.number().int(),
   sessionId: z.string(),

@@ -13,5 +13,9 @@ export type SignInAnswer = Outcome<{ tokens: TokenPair } | { mfa: MfaRequired }>
  */
 export function sendSignIn(request: FastifyRequest, reply: FastifyReply, result: SignInAnswer): FastifyReply {
   if (!result.ok) return sendFailure(request, reply, result);
-  return reply.send('mfa' in result ? result.mfa : result.tokens);
+  if ('mfa' in result) return reply.send(result.mfa);
+  // Cookie mode: a browser gets its refresh token only as an HttpOnly cookie.
+  const browser = request.server.browserSessions;
+  if (browser?.isBrowser(request)) return reply.send(browser.deliver(request, reply, result.tokens));
+  return reply.send(result.tokens);
 }

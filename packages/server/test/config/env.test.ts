@@ -239,29 +239,28 @@ describe('configFromEnv: unknown and reserved names', () => {
     );
   });
 
-  it('refuses to turn on a feature that is not built yet (cookie mode), naming the variable', () => {
-    for (const on of ['true', '1']) {
-      const error = envError({ GATEHOUSE_COOKIE_MODE: on });
-      expect(error.issues).toHaveLength(1);
-      expect(error.message).toContain(`GATEHOUSE_COOKIE_MODE=${on}: browser cookie mode`);
-      expect(error.message).toContain('not available in this version');
-      expect(error.message).toContain('unset GATEHOUSE_COOKIE_MODE or set it to false');
-    }
-    expect(envError({ GATEHOUSE_COOKIE_MODE: 'yes' }).message).toContain(
-      'GATEHOUSE_COOKIE_MODE: expected true or false',
+  it('maps the browser cookie settings, and refuses a cookie mode that is not true or false', () => {
+    expect(
+      configFromEnv({
+        GATEHOUSE_COOKIE_MODE: 'true',
+        GATEHOUSE_COOKIE_POLICY: 'preview',
+        GATEHOUSE_COOKIE_DOMAIN: 'example.com',
+      }).input,
+    ).toEqual({ server: { cookieMode: true, cookiePolicy: 'preview', cookieDomain: 'example.com' } });
+    expect(() => configOf({ GATEHOUSE_COOKIE_MODE: 'yes' })).toThrow(
+      'GATEHOUSE_COOKIE_MODE (config.server.cookieMode): expected true or false, got "yes"',
     );
   });
 
-  it('accepts the reserved names when off, and ignores the client-side ones', () => {
+  it('ignores the client-side names', () => {
     const env = {
-      GATEHOUSE_COOKIE_MODE: 'false',
       GATEHOUSE_HOME: '/home/ada/.gatehouse',
       GATEHOUSE_VAULT_PASSPHRASE: 'the vault passphrase',
       GATEHOUSE_CONFIG: './gatehouse.json',
     };
     expect(configFromEnv(env).input).toEqual({});
-    expect(isReservedEnvVar('GATEHOUSE_COOKIE_MODES')).toBe(false);
-    expect(RESERVED_ENV_VARS).toContain('GATEHOUSE_COOKIE_MODE');
+    expect(isReservedEnvVar('GATEHOUSE_COOKIE_MODE')).toBe(false);
+    expect(RESERVED_ENV_VARS).not.toContain('GATEHOUSE_COOKIE_MODE');
     // OAuth names are settings now, no longer reserved.
     expect(isReservedEnvVar('GATEHOUSE_OAUTH_GOOGLE_CLIENT_ID')).toBe(false);
     expect(isReservedEnvVar('GATEHOUSE_OIDC_PROVIDERS')).toBe(false);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,10 +23,19 @@ describe('settings refused at start', () => {
   // Loopback only, should a start succeed after all.
   const base = { GATEHOUSE_DATA_DIR: dataDir, HOST: '127.0.0.1', NODE_ENV: 'test' };
 
-  it('GATEHOUSE_COOKIE_MODE=true: cookie mode does not exist yet, so the server does not start', async () => {
-    const outcome = await startOutcome({ ...base, GATEHOUSE_COOKIE_MODE: 'true' });
+  it('development cookies in production: the server does not start', async () => {
+    const outcome = await startOutcome({
+      ...base,
+      NODE_ENV: 'production',
+      GATEHOUSE_SECRET: randomBytes(32).toString('base64'),
+      GATEHOUSE_MAIL_TRANSPORT: 'outbox',
+      GATEHOUSE_COOKIE_MODE: 'true',
+      GATEHOUSE_COOKIE_POLICY: 'development',
+    });
     expect(outcome).toBeInstanceOf(Error);
-    expect(String(outcome)).toMatch(/GATEHOUSE_COOKIE_MODE=true: browser cookie mode .* not available/);
+    expect(String(outcome)).toMatch(
+      /GATEHOUSE_COOKIE_POLICY \(config\.server\.cookiePolicy\): expected 'production' or 'preview'/,
+    );
   });
 
   it('a low-entropy GATEHOUSE_SECRET in production, named without being echoed', async () => {

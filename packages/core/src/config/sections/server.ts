@@ -1,7 +1,7 @@
 /** `server`: the HTTP listener, what it accepts, and the operators' endpoints. */
 import * as z from 'zod';
 
-import { isHttpBaseUrl, isIpOrCidr, isOrigin, isOriginOrWildcard } from '../checks.js';
+import { isDomain, isHttpBaseUrl, isIpOrCidr, isOrigin, isOriginOrWildcard } from '../checks.js';
 import { checked, int, nonEmpty } from '../schema-kit.js';
 
 export const serverSchema = z.strictObject({
@@ -53,4 +53,16 @@ export const serverSchema = z.strictObject({
   // The OpenAPI UI and document (/docs, /docs/json). Resolved: on, except in production,
   // where they stay off unless enabled (API.md).
   docs: z.boolean().optional(),
+  // Browser (cookie) mode, API.md: for requests from a browser (ones carrying a Gatehouse
+  // cookie), the refresh token travels only in an HttpOnly cookie and mutating requests need
+  // a CSRF token. Bearer-only clients are unaffected. Off by default: API clients need nothing.
+  cookieMode: z.boolean().default(false),
+  // How those cookies are set: 'production' (Secure, __Host- prefix, SameSite=Lax),
+  // 'preview' (Secure, host-only, SameSite=None for cross-site preview hosts) or
+  // 'development' (plain http://localhost: no prefix, no Secure). Resolved: 'development'
+  // for an http:// public URL, else 'production'.
+  cookiePolicy: z.enum(['production', 'preview', 'development']).optional(),
+  // A parent domain (e.g. example.com) when apps on subdomains share the session: the
+  // cookies then carry Domain and the __Secure- prefix. Only with cookiePolicy 'production'.
+  cookieDomain: checked(isDomain, 'a domain name like example.com').optional(),
 });

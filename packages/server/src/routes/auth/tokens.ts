@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthEngine } from '@gatehouse/core';
@@ -16,10 +16,27 @@ import { sendSignIn } from '../sign-in-answer.js';
  */
 const presentedRefreshToken = z.string();
 
+/**
+ * Refresh answers after which the presented token can never work again (its session was
+ * ended for it). `invalid_refresh_token` is not among them: it also answers a request that
+ * named another tenant, which must not cost the browser its session.
+ */
+const DEAD_REFRESH: ReadonlySet<string> = new Set(['refresh_token_reused', 'device_mismatch']);
+
 /** Refresh, revoke, logout, me and the gateway check. */
 export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const signedIn = requireUser(engine);
+  const browser = app.browserSessions;
+  // In cookie mode a browser sends no body: its refresh token is in its cookie.
+  const presented = browser
+    ? z.object({ refreshToken: presentedRefreshToken.optional() }).strict().nullish()
+    : z.object({ refreshToken: presentedRefreshToken }).strict();
+  /** The body's refresh token, else (cookie mode) the browser's cookie; '' when neither. */
+  const refreshTokenOf = (request: FastifyRequest): string => {
+    const body = request.body as { refreshToken?: string } | null | undefined;
+    return body?.refreshToken ?? browser?.refreshTokenOf(request) ?? '';
+  };
 
   typed.post(
     '/refresh',
@@ -27,12 +44,14 @@ export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Pro
       schema: {
         tags: ['auth'],
         summary: 'Rotate the refresh token and get a new access token',
-        body: z.object({ refreshToken: presentedRefreshToken }).strict(),
+        body: presented,
         response: { 200: tokenPairSchema, 401: problemSchema, 409: problemSchema, 429: problemSchema },
       },
     },
     async (request, reply) => {
-      const result = await engine.sessions.refresh(request.body.refreshToken, request.caller());
+      const result = await engine.sessions.refresh(refreshTokenOf(request), request.caller());
+      // A dead refresh token leaves the browser; a lost race (409) or a limit (429) keeps it.
+      if (!result.ok && DEAD_REFRESH.has(result.code)) browser?.clearRefreshCookie(request, reply);
       return sendSignIn(request, reply, result);
     },
   );
@@ -43,12 +62,15 @@ export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Pro
       schema: {
         tags: ['auth'],
         summary: 'Revoke a refresh token (RFC 7009 style; always 204)',
-        body: z.object({ refreshToken: presentedRefreshToken }).strict(),
+        body: presented,
         response: { 204: noContent },
       },
     },
     async (request, reply) => {
-      await engine.sessions.revoke(request.body.refreshToken, request.caller());
+      const token = refreshTokenOf(request);
+      await engine.sessions.revoke(token, request.caller());
+      // The cookie goes only when it held the token revoked (not for another session's token).
+      if (browser && token === browser.refreshTokenOf(request)) browser.clearRefreshCookie(request, reply);
       return reply.code(204).send(null);
     },
   );
@@ -69,6 +91,7 @@ export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Pro
     },
     async (request, reply) => {
       await engine.sessions.logout(request.auth!.claims, request.context());
+      browser?.clearRefreshCookie(request, reply);
       return reply.code(204).send(null);
     },
   );
@@ -86,6 +109,7 @@ export async function tokenRoutes(app: FastifyInstance, engine: AuthEngine): Pro
     },
     async (request, reply) => {
       await engine.sessions.logoutAll(request.auth!.claims, request.context());
+      browser?.clearRefreshCookie(request, reply);
       return reply.code(204).send(null);
     },
   );

@@ -10,7 +10,8 @@ import { oauthSignInRoutes } from './sign-in.js';
  * the API is bearer-only and never reads one.
  */
 export async function oauthRoutes(app: FastifyInstance, engine: AuthEngine): Promise<void> {
-  await app.register(fastifyCookie);
+  // Cookie mode registers cookie parsing for the whole app already.
+  if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
   const cookie = bindingCookie(engine.gatehouse.config);
   await oauthSignInRoutes(app, engine, cookie);
   await oauthAccountRoutes(app, engine, cookie);
