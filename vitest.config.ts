@@ -60,6 +60,11 @@ const project = (test: TestProjectInlineConfiguration['test']): TestProjectInlin
       '@gatehouse/core': src('core'),
       '@gatehouse/server': src('server'),
       '@gatehouse/cli': src('cli'),
+      // The subpath first: an alias also matches its key followed by a slash.
+      '@gatehouse/client/node': join(root, 'packages', 'client', 'src', 'node.ts'),
+      '@gatehouse/client': src('client'),
+      '@gatehouse/fastify': src('fastify'),
+      '@gatehouse/express': src('express'),
     },
   },
   test: {

@@ -6,6 +6,7 @@
 import { runHttpBench } from './http.js';
 import { runLoginBench } from './login.js';
 import { runMemoryBench } from './memory.js';
+import { runMiddlewareBench } from './middleware.js';
 import { runPasswordBench } from './password.js';
 import { runSessionBench } from './sessions.js';
 import { runStateStoreBench } from './state-store.js';
@@ -22,6 +23,10 @@ if (section('state')) {
 if (section('tokens')) {
   console.log('\nAccess tokens (in-process issue and JWT-only verify)');
   await runTokenBench();
+}
+if (section('middleware')) {
+  console.log('\nFramework middleware (in-process verify, jwt mode, warm JWKS cache)');
+  await runMiddlewareBench();
 }
 if (section('sessions')) {
   console.log('\nSessions (in-process strict validate and refresh rotation per StateStore)');

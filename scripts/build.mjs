@@ -1,4 +1,4 @@
-// Compiles the workspace (tsc -b: core, server, cli into packages/*/dist), saying so first:
+// Compiles the workspace (tsc -b: core, server, cli and client into packages/*/dist), saying so first:
 // the first build takes about a minute and would otherwise look like a hang. Messages go to
 // stderr, so a command's own output (e.g. a TOTP code piped elsewhere) stays clean.
 // Used by `npm run build`, `npm start`, `npm run migrate`, `npm run bench` and, on first
@@ -20,9 +20,12 @@ export function build(reason = 'Building Gatehouse') {
   }
   const first = !existsSync(`${root}packages/cli/dist/bin.js`);
   const expect = first ? 'the first build takes about a minute' : 'only what changed';
-  process.stderr.write(`${reason} (tsc -b packages/cli; ${expect})...\n`);
+  process.stderr.write(`${reason} (tsc -b packages/cli packages/client; ${expect})...\n`);
   const started = performance.now();
-  const result = spawnSync(process.execPath, [tsc, '-b', 'packages/cli'], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [tsc, '-b', 'packages/cli', 'packages/client'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
     process.stderr.write(`Build failed after ${seconds} s (the TypeScript errors are above).\n`);

@@ -29,6 +29,7 @@ export {
   type BreachChecker,
 } from './password/index.js';
 export * from './tokens/index.js';
+export * from './remote/index.js';
 export * from './sessions/index.js';
 export {
   createRequestContext,

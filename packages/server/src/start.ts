@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { AuthEngine, type Gatehouse, type GatehouseConfig } from '@gatehouse/core';
@@ -79,14 +80,22 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   );
 
   let closing: Promise<void> | undefined;
+  // Each step says when it is done, so a shutdown that overruns its grace names the step.
+  const step = async (name: string, run: () => Promise<unknown> | undefined) => {
+    const started = performance.now();
+    await run();
+    logger.info(`Shutdown: ${name} in ${Math.round(performance.now() - started)} ms`);
+  };
   const close = () =>
     (closing ??= (async () => {
-      await operations?.close();
-      await api.close();
-      await engine.close();
-      await transports.mailer.close?.();
-      await transports.sms?.close?.();
-      await gatehouse.close();
+      await step('operations listener closed', () => operations?.close());
+      await step('HTTP requests drained and listener closed', () => api.close());
+      await step('background jobs stopped and audit flushed', () => engine.close());
+      await step('mail and SMS transports closed', async () => {
+        await transports.mailer.close?.();
+        await transports.sms?.close?.();
+      });
+      await step('database, state store and keys closed', () => gatehouse.close());
     })());
 
   if (options.handleSignals) {

@@ -77,6 +77,7 @@ export class AccessTokenVerifier {
   }
 }
 
-function isAccessTokenType(typ: unknown): boolean {
+/** Whether a JWS header's `typ` names an access token (RFC 9068 §2.1). */
+export function isAccessTokenType(typ: unknown): boolean {
   return typeof typ === 'string' && ACCESS_TOKEN_TYPE.test(typ);
 }

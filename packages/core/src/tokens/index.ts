@@ -14,7 +14,11 @@ export {
   type AccessTokenSigningKeys,
   type IssuedAccessToken,
 } from './access-token-issuer.js';
-export { AccessTokenVerifier, type AccessTokenVerifierOptions } from './access-token-verifier.js';
+export {
+  AccessTokenVerifier,
+  isAccessTokenType,
+  type AccessTokenVerifierOptions,
+} from './access-token-verifier.js';
 export { AUTH_METHODS, checkAccessTokenClaims, type ClaimExpectations } from './check-access-token-claims.js';
 export {
   checkJwsSignature,
