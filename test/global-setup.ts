@@ -6,7 +6,8 @@ import { pgliteTemplate, pgliteTemplateDirectory } from '../packages/core/test/h
 
 /**
  * Before any test, side by side:
- * - The end-to-end tests run the real `gatehouse` binary, so the packages are built
+ * - The end-to-end tests run the real `gatehouse` binary and serve the client's browser
+ *   build, so the packages are built
  *   (incremental: near-instant when nothing changed). `GATEHOUSE_TEST_SKIP_BUILD=1` skips
  *   it for runs that hold no end-to-end test (they import the sources directly), e.g.
  *   while another change is half-written.
@@ -30,10 +31,12 @@ function build(root: string): Promise<void> {
   if (process.env.GATEHOUSE_TEST_SKIP_BUILD === '1') return Promise.resolve();
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsc, '-b', 'packages/cli'], { cwd: root, stdio: 'inherit' });
+    // The client too: the real-browser tests serve its build (packages/client/dist) to the page.
+    const projects = ['packages/cli', 'packages/client'];
+    const child = spawn(process.execPath, [tsc, '-b', ...projects], { cwd: root, stdio: 'inherit' });
     child.once('error', reject);
     child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`tsc -b packages/cli exited with ${code}`)),
+      code === 0 ? resolve() : reject(new Error(`tsc -b ${projects.join(' ')} exited with ${code}`)),
     );
   });
 }

@@ -7,7 +7,11 @@ import { sessionFromAnswer } from './session-data.js';
 import type { SessionKeeper } from './session-keeper.js';
 import type { ClientSession } from './types.js';
 
-/** Tokens this close to expiry are not worth adopting instead of refreshing. */
+/**
+ * Tokens this close to expiry are not worth adopting instead of refreshing: 5 s, or half
+ * the token's lifetime when it lives less than 10 s (else a short-lived token another tab
+ * just got would never be adopted, and every tab would rotate in turn).
+ */
 const FRESH_MARGIN_MS = 5_000;
 
 export interface RefresherDeps {
@@ -97,6 +101,7 @@ export class Refresher {
   }
 
   private isFresh(session: ClientSession): boolean {
-    return session.expiresAt - this.deps.clock.now() > FRESH_MARGIN_MS;
+    const lifetime = session.receivedAt === undefined ? Infinity : session.expiresAt - session.receivedAt;
+    return session.expiresAt - this.deps.clock.now() > Math.min(FRESH_MARGIN_MS, lifetime / 2);
   }
 }

@@ -9,6 +9,7 @@ export function sessionFromAnswer(status: number, data: unknown, now: number): C
     sessionId: data.sessionId,
     user: data.user,
     expiresAt: now + data.expiresIn * 1000,
+    receivedAt: now,
     ...(typeof data.refreshToken === 'string' ? { refreshToken: data.refreshToken } : {}),
   };
 }
@@ -38,7 +39,8 @@ export function isClientSession(value: unknown): value is ClientSession {
     typeof candidate.expiresAt === 'number' &&
     typeof candidate.user === 'object' &&
     candidate.user !== null &&
-    (candidate.refreshToken === undefined || typeof candidate.refreshToken === 'string')
+    (candidate.refreshToken === undefined || typeof candidate.refreshToken === 'string') &&
+    (candidate.receivedAt === undefined || typeof candidate.receivedAt === 'number')
   );
 }
 

@@ -18,6 +18,8 @@ export interface ClientSession extends Pick<TokenPair, 'accessToken' | 'sessionI
   refreshToken?: string;
   /** When the access token expires, in milliseconds since the epoch (client clock). */
   expiresAt: number;
+  /** When the tokens arrived (client clock): how long this access token lives in all. */
+  receivedAt?: number;
 }
 
 /** A first factor's answer: a session, or a second-factor challenge to answer with verifyMfa. */

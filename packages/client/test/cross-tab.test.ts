@@ -17,8 +17,8 @@ class TabStorage implements WebStorageLike {
  * Tabs of one browser with the token in the body and a sessionStorage each, opened from one
  * another (so each started with a copy of the same session: the same refresh token).
  */
-async function tabsSharingOneSession(count: number, withLocks: boolean) {
-  const server = new FakeGatehouse();
+async function tabsSharingOneSession(count: number, withLocks: boolean, accessTtlSeconds = 900) {
+  const server = new FakeGatehouse({ accessTtlSeconds });
   const clock = new FakeClock();
   const hub = new FakeChannelHub();
   const locks = new FakeLocks();
@@ -30,6 +30,8 @@ async function tabsSharingOneSession(count: number, withLocks: boolean) {
       random: Math.random,
       storage: sessionStorageAdapter(storage),
       crossTab: { locks: withLocks ? locks : null, channel: hub.channel() },
+      // Short-lived tokens: the test, not the timer, decides when the tabs refresh.
+      proactiveRefresh: accessTtlSeconds >= 60,
     });
   const storages = [new TabStorage()];
   const tabs = [openTab(storages[0]!)];
@@ -61,6 +63,18 @@ describe('across tabs', () => {
     // Each tab's own sessionStorage got the new tokens (the next reload must not use refresh-1).
     for (const storage of storages) expect(storage.items.get('gatehouse.session')).toContain('"refresh-2"');
     expect(refreshed.sort()).toEqual(['tab0', 'tab1', 'tab2']);
+  });
+
+  it('with Web Locks and 1-second access tokens: still one refresh (a short token another tab just got is adopted)', async () => {
+    const { server, clock, tabs } = await tabsSharingOneSession(3, true, 1);
+    await clock.advance(2_000); // every tab's access token has expired
+    server.expireAccessTokens();
+
+    const answers = Promise.all(tabs.map((tab) => tab.me()));
+    await clock.advance(100);
+
+    expect((await answers).map((answer) => answer.user.id)).toEqual(['user-1', 'user-1', 'user-1']);
+    expect(server.callsTo('POST', '/auth/refresh')).toHaveLength(1);
   });
 
   it('without Web Locks: the losers meet 409, take the winner tokens from the broadcast, nobody signed out', async () => {
