@@ -1,4 +1,4 @@
-import type { AuthErrorCode } from '@gatehouse/core';
+import type { AuthErrorCode } from './api-types.js';
 
 /**
  * Codes the client raises itself. `network_error` and `timeout` have status 0 (no HTTP answer

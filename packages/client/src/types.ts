@@ -1,8 +1,8 @@
 /**
- * The shapes the client exchanges with the server. The API's own types come from
- * @gatehouse/core as type-only imports (erased at runtime): one source of truth.
+ * The shapes the client exchanges with the server. The API's own types are core's, written
+ * out in api-types.ts (checked against core by a test) so the package needs no engine.
  */
-import type { MfaRequired, PublicUser, TokenPair } from '@gatehouse/core';
+import type { MfaRequired, PublicUser, TokenPair } from './api-types.js';
 
 export type { MfaRequired, PublicUser, TokenPair };
 

@@ -9,6 +9,7 @@ import { loadServerConfig } from './config/load.js';
 import { createLogger } from './logging.js';
 import { openGatehouseWithProgress } from './open-storage.js';
 import { listenForOperations, type OperationsListener } from './plugins/operations.js';
+import { closeGracefully } from './plugins/graceful-close.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -89,7 +90,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const close = () =>
     (closing ??= (async () => {
       await step('operations listener closed', () => operations?.close());
-      await step('HTTP requests drained and listener closed', () => api.close());
+      await step('HTTP requests drained and listener closed', () =>
+        closeGracefully(api, config.server.shutdownGraceMs),
+      );
       await step('background jobs stopped and audit flushed', () => engine.close());
       await step('mail and SMS transports closed', async () => {
         await transports.mailer.close?.();

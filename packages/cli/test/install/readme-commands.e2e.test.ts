@@ -144,7 +144,7 @@ describe('a fresh clone after npm ci', () => {
         200,
       );
       expect(output).toMatch(
-        /Building Gatehouse \(tsc -b packages\/cli; only what changed\)\.\.\.\nBuilt in/,
+        /Building Gatehouse \(tsc -b packages\/cli packages\/client; only what changed\)\.\.\.\nBuilt in/,
       );
       expect(output).toMatch(/"msg":"Opening the embedded database in /);
       expect(output).toMatch(new RegExp(`"msg":"Gatehouse listening on http://127\\.0\\.0\\.1:${port} `));

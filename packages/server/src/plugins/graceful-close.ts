@@ -32,3 +32,24 @@ export function refuseWhileDraining(app: FastifyInstance): void {
     );
   });
 }
+
+/**
+ * Stops the HTTP listener the way SIGTERM wants it: no new connections, in-flight requests
+ * finish, keep-alive connections go as soon as they fall idle (swept every 250 ms, not once:
+ * one that finished its request after the first sweep would otherwise hold shutdown open for
+ * the keep-alive timeout), and after half the grace every connection still open is cut (a
+ * client that sent half a request would otherwise keep it open until the header timeout).
+ */
+export async function closeGracefully(app: FastifyInstance, graceMs: number): Promise<void> {
+  const server = app.server;
+  const sweep = setInterval(() => server.closeIdleConnections(), 250);
+  const cut = setTimeout(() => server.closeAllConnections(), Math.floor(graceMs / 2));
+  sweep.unref();
+  cut.unref();
+  try {
+    await app.close();
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(cut);
+  }
+}

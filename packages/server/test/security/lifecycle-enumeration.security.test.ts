@@ -207,11 +207,20 @@ describe('lifecycle request timing does not reveal accounts', () => {
       if (!(i % 2)) known.push(await time(true, i));
     }
     const ratio = median(known) / median(unknown);
+    const fastest = Math.min(...known) / Math.min(...unknown);
     return {
       ratio,
-      detail: `known ${median(known).toFixed(2)} ms / unknown ${median(unknown).toFixed(2)} ms`,
+      fastest,
+      detail:
+        `known ${median(known).toFixed(2)} ms / unknown ${median(unknown).toFixed(2)} ms ` +
+        `(fastest ${Math.min(...known).toFixed(2)} / ${Math.min(...unknown).toFixed(2)} ms)`,
     };
   }
+
+  const fastestOf = ({ fastest, detail }: { fastest: number; detail: string }) => ({
+    ratio: fastest,
+    detail,
+  });
 
   /** API.md asks < 25%; a shared CI box is noisy, so only a factor of two is enforced. */
   function expectSimilar({ ratio, detail }: { ratio: number; detail: string }) {
@@ -276,9 +285,12 @@ describe('lifecycle request timing does not reveal accounts', () => {
       return storeEmail(message);
     };
     try {
-      // 12 samples: the median of 6 moved by a factor of three on a loaded 2-core machine.
-      expectSimilar(await medians(forgot('slow-forgot@example.com'), 12, 'running'));
-      expectSimilar(await medians(resend('slow-resend@example.com'), 12, 'running'));
+      // The fastest of 12, not the median: in-process, the worker's synchronous 30 ms can land
+      // before the test's own inject promise settles (the server's answer is out by then; the
+      // test's reading of it is not), which moves the median under load. A request path that
+      // waited for the mail work would pay the 30 ms every time, its fastest sample included.
+      expectSimilar(fastestOf(await medians(forgot('slow-forgot@example.com'), 12, 'running')));
+      expectSimilar(fastestOf(await medians(resend('slow-resend@example.com'), 12, 'running')));
     } finally {
       store.storeEmail = storeEmail;
     }
