@@ -11,6 +11,15 @@ const src = (pkg: string) => join(root, 'packages', pkg, 'src', 'index.ts');
 const PROCESS_TESTS = 'packages/*/test/**/*.e2e.test.ts';
 
 /**
+ * What a user does to install Gatehouse (a fresh clone's npm ci, the packed packages in an
+ * empty project): a minute and a half of npm between them. They run in CI (CI=true) and
+ * with GATEHOUSE_TEST_INSTALL=1; a developer's plain `npm test` leaves them out.
+ */
+const INSTALL_TESTS = 'packages/cli/test/install/*.e2e.test.ts';
+const runsInstallTests =
+  ['true', '1'].includes(process.env.CI ?? '') || process.env.GATEHOUSE_TEST_INSTALL === '1';
+
+/**
  * In-process test files share their worker's modules with the files that ran there before
  * them (isolate: false), so the sources, Fastify and PGlite's WebAssembly load once per
  * worker, not once per file (a quarter of the suite's CPU time). Files that replace modules
@@ -94,6 +103,7 @@ export default defineConfig({
       project({
         name: 'e2e',
         include: [PROCESS_TESTS],
+        exclude: [...configDefaults.exclude, ...(runsInstallTests ? [] : [INSTALL_TESTS])],
         // Each test starts real processes (node and PGlite's WebAssembly compiled afresh in
         // each), seconds apiece on a busy 2-core machine; their own waits have deadlines.
         testTimeout: 120_000,
