@@ -6,20 +6,17 @@
  * own CSP in force (no style refused). Screenshots of each state are written to
  * $TMPDIR/gatehouse-page-screenshots for a person to look at.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { totpCode } from '@gatehouse/core';
 import { fromBase32, SETTINGS } from '../../server/test/mfa/totp-client.js';
-import { cleanEnv, freePort, startGatehouse, waitFor, type Gatehouse } from './helpers/process.js';
+import { browserSuite, launchChromium } from '../../../test/helpers/chromium.js';
+import { callApi, cleanEnv, freePort, startGatehouse, waitFor, type Gatehouse } from './helpers/process.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-// In CI a missing browser is a failure, never a silent skip.
-const REQUIRED = process.env.CI === 'true' || process.env.CI === '1';
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SCREENSHOTS = join(tmpdir(), 'gatehouse-page-screenshots');
 const PASSWORD = 'chosen at sign-up 42';
@@ -33,12 +30,7 @@ interface AxeViolation {
   nodes: { target: string[] }[];
 }
 
-const suite = HAS_CHROMIUM || REQUIRED ? describe : describe.skip;
-const title = HAS_CHROMIUM
-  ? 'the mailed-link pages in Chromium against gatehouse serve'
-  : `the mailed-link pages in a real browser — SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium)`;
-
-suite(title, () => {
+browserSuite('the mailed-link pages in Chromium against gatehouse serve', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gh-e2e-pages-'));
   let gatehouse: Gatehouse;
   let browser: Browser;
@@ -47,7 +39,6 @@ suite(title, () => {
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    if (!HAS_CHROMIUM) throw new Error(`CI=true needs Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
     mkdirSync(SCREENSHOTS, { recursive: true });
     const port = await freePort();
     gatehouse = await startGatehouse(
@@ -58,11 +49,7 @@ suite(title, () => {
       }),
       120_000,
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
     scripted = await browser.newContext();
     scriptless = await browser.newContext({ javaScriptEnabled: false });
   }, 180_000);
@@ -72,18 +59,8 @@ suite(title, () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function call(path: string, body?: object, token?: string, method = 'POST') {
-    const response = await fetch(`${gatehouse.url}/api/v1${path}`, {
-      method,
-      headers: {
-        ...(body ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as Json };
-  }
+  const call = (path: string, body?: object, token?: string, method = 'POST') =>
+    callApi<Json>(gatehouse.url, path, body, token, method);
 
   /** The link of the newest `template` mail to `email`, as the outbox holds it. */
   async function mailedLink(email: string, template: string): Promise<string> {

@@ -6,19 +6,16 @@
  * the page to fetch) and the page only runs navigator.credentials with the JSON conversion
  * `@simplewebauthn/browser` does, written inline.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { totpCode } from '@gatehouse/core';
 import { fromBase32, SETTINGS } from '../../server/test/mfa/totp-client.js';
-import { cleanEnv, freePort, startGatehouse, type Gatehouse } from './helpers/process.js';
+import { browserSuite, launchChromium } from '../../../test/helpers/chromium.js';
+import { callApi, cleanEnv, freePort, startGatehouse, type Gatehouse } from './helpers/process.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-// In CI a missing browser is a failure, never a silent skip.
-const REQUIRED = process.env.CI === 'true' || process.env.CI === '1';
 const ADMIN = { email: 'root@example.com', password: 'bootstrap passphrase 1' };
 const CEREMONY_TIMEOUT_MS = 10_000;
 
@@ -69,19 +66,13 @@ const CEREMONY = String.raw`async (kind, options, timeoutMs) => {
 const claimsOf = (token: string) =>
   JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Json;
 
-const suite = HAS_CHROMIUM || REQUIRED ? describe : describe.skip;
-const title = HAS_CHROMIUM
-  ? 'passkeys in Chromium with a virtual authenticator against gatehouse serve'
-  : `passkeys in a real browser — SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium)`;
-
-suite(title, () => {
+browserSuite('passkeys in Chromium with a virtual authenticator against gatehouse serve', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gh-e2e-passkeys-'));
   let gatehouse: Gatehouse;
   let browser: Browser;
   let origin: string;
 
   beforeAll(async () => {
-    if (!HAS_CHROMIUM) throw new Error(`CI=true needs Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
     const port = await freePort();
     origin = `http://localhost:${port}`;
     gatehouse = await startGatehouse(
@@ -93,19 +84,7 @@ suite(title, () => {
         GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       }),
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -113,18 +92,8 @@ suite(title, () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function call(path: string, body?: object, token?: string, method = 'POST') {
-    const response = await fetch(`${gatehouse.url}/api/v1${path}`, {
-      method,
-      headers: {
-        ...(body ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as Json };
-  }
+  const call = (path: string, body?: object, token?: string, method = 'POST') =>
+    callApi<Json>(gatehouse.url, path, body, token, method);
 
   /** A tab on the server's origin with its own virtual authenticator. */
   async function tabWithAuthenticator(userVerification: boolean) {

@@ -10,14 +10,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '../../cli/test/helpers/process.js';
 import { createTestServer, type TestServer } from '../../server/test/helpers/test-gatehouse.js';
 import { APP_CSP, addTestApp } from './browser/test-app.js';
-import { CHROMIUM, HAS_CHROMIUM, Tab, launchChromium } from './browser/tabs.js';
+import { browserSuite } from '../../../test/helpers/chromium.js';
+import { Tab, launchChromium } from './browser/tabs.js';
 
-// In CI a missing browser is a failure, never a silent skip.
-const REQUIRED = process.env.CI === 'true' || process.env.CI === '1';
 const EMAIL = 'tabs@example.com';
 const PASSWORD = 'a long enough passphrase 42';
 const TABS = 3;
@@ -48,17 +47,11 @@ interface MeData {
   session: { id: string };
 }
 
-const suite = HAS_CHROMIUM || REQUIRED ? describe : describe.skip;
-const title = HAS_CHROMIUM
-  ? 'three tabs of one app refreshing at once in Chromium'
-  : `three tabs in a real browser — SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium)`;
-
-suite(title, () => {
+browserSuite('three tabs of one app refreshing at once in Chromium', () => {
   let browser: Browser;
   const opened: { context: BrowserContext; server: TestServer }[] = [];
 
   beforeAll(async () => {
-    if (!HAS_CHROMIUM) throw new Error(`CI=true needs Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
     browser = await launchChromium();
   });
   afterAll(async () => {

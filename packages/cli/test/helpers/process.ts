@@ -136,3 +136,23 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, stepMs));
   }
 }
+
+/** One API call to a running server from Node: the status and the parsed body (null when empty). */
+export async function callApi<T = Record<string, unknown>>(
+  baseUrl: string,
+  path: string,
+  body?: object,
+  token?: string,
+  method = 'POST',
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${baseUrl}/api/v1${path}`, {
+    method,
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+}

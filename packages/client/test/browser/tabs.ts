@@ -2,11 +2,9 @@
  * Debian's Chromium driven by playwright-core, and tabs running the test app
  * (client-page.js): each tab's `app` API called through page.evaluate.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium as launchDebianChromium } from '../../../../test/helpers/chromium.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const HAS_CHROMIUM = existsSync(CHROMIUM);
 /** Page loads and waits for the browser: generous, since a busy 2-core machine is slow. */
 const PAGE_TIMEOUT_MS = 30_000;
 
@@ -37,20 +35,7 @@ interface PageApp {
 type PageScope = { app?: PageApp; Date: DateConstructor };
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: PAGE_TIMEOUT_MS * 2,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  return launchDebianChromium(PAGE_TIMEOUT_MS * 2);
 }
 
 export class Tab {
