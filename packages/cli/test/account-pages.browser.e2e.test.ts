@@ -60,7 +60,7 @@ browserSuite('the mailed-link pages in Chromium against gatehouse serve', () => 
   });
 
   const call = (path: string, body?: object, token?: string, method = 'POST') =>
-    callApi<Json>(gatehouse.url, path, body, token, method);
+    callApi<Json>(gatehouse.url, method, path, body, token);
 
   /** The link of the newest `template` mail to `email`, as the outbox holds it. */
   async function mailedLink(email: string, template: string): Promise<string> {

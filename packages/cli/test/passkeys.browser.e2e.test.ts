@@ -93,7 +93,7 @@ browserSuite('passkeys in Chromium with a virtual authenticator against gatehous
   });
 
   const call = (path: string, body?: object, token?: string, method = 'POST') =>
-    callApi<Json>(gatehouse.url, path, body, token, method);
+    callApi<Json>(gatehouse.url, method, path, body, token);
 
   /** A tab on the server's origin with its own virtual authenticator. */
   async function tabWithAuthenticator(userVerification: boolean) {

@@ -137,13 +137,16 @@ export async function waitFor(
   }
 }
 
-/** One API call to a running server from Node: the status and the parsed body (null when empty). */
+/**
+ * One JSON call to a running server's API from Node, outside the CLI: the status and the
+ * parsed body (null, cast, when the answer is empty).
+ */
 export async function callApi<T = Record<string, unknown>>(
   baseUrl: string,
+  method: string,
   path: string,
   body?: object,
   token?: string,
-  method = 'POST',
 ): Promise<{ status: number; body: T }> {
   const response = await fetch(`${baseUrl}/api/v1${path}`, {
     method,

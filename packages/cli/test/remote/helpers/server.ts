@@ -60,18 +60,7 @@ async function createUser(env: NodeJS.ProcessEnv, email: string): Promise<void> 
 }
 
 /** A JSON call to the server's API, outside the CLI. */
-export async function call(base: string, method: string, path: string, body?: object, token?: string) {
-  const response = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(body ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
-}
+export { callApi as call } from '../../helpers/process.js';
 
 /**
  * The sign-in a CLI home holds, decrypted with its runtime key as the CLI would: the tests
